@@ -1,0 +1,3 @@
+export * from './store.js';
+export * from './service.js';
+export { newKnowledgeId } from './ids.js';

@@ -1,0 +1,235 @@
+import {
+  CreateNamespaceInput,
+  CreateScopeInput,
+  DEFAULT_SCOPE,
+  DeleteKnowledgeInput,
+  DeleteNamespaceInput,
+  DeleteScopeInput,
+  GLOBAL_NAMESPACE,
+  GetNamespacesInput,
+  GetTaskContextInput,
+  KaizenError,
+  ResolveConflictInput,
+  UpdateKnowledgeInput,
+  UpdateNamespaceInput,
+  UpdateScopeInput,
+  WriteKnowledgeInput,
+  parseInput,
+  parseScope,
+  type DeleteNamespaceOutput,
+  type DeleteScopeOutput,
+  type GetNamespacesOutput,
+  type GetTaskContextOutput,
+  type KnowledgeRefOutput,
+  type NamespaceOutput,
+  type ResolveConflictOutput,
+  type ScopeOutput,
+} from '@kaizen/domain';
+import { newKnowledgeId } from './ids.js';
+import type { KnowledgeStore, ScopeRecord } from './store.js';
+
+export const DEFAULT_RESULT_LIMIT = 15;
+
+export interface KaizenOptions {
+  store: KnowledgeStore;
+  /** Id generator; injectable for imports that keep ids. */
+  newId?: () => string;
+}
+
+const defaultScopeDescription = (ns: string) => `Knowledge that applies to all of ${ns}.`;
+
+/**
+ * Every Kaizen use case. Inputs are validated with the domain schemas (so any caller, not just MCP,
+ * gets the same errors); rules that need the data (existence, cycles) are enforced by the store
+ * inside one transaction.
+ */
+export class KaizenService {
+  readonly store: KnowledgeStore;
+  private readonly newId: () => string;
+
+  constructor(options: KaizenOptions) {
+    this.store = options.store;
+    this.newId = options.newId ?? newKnowledgeId;
+  }
+
+  // ---------- namespaces ----------
+  async getNamespaces(raw: unknown): Promise<GetNamespacesOutput> {
+    const input = parseInput(GetNamespacesInput, raw ?? {});
+    const style = input.style ?? 'short';
+    const namespaces = await this.store.listNamespaces({ namespace: input.namespace });
+    if (input.namespace && namespaces.length === 0) throw unknownNamespace(input.namespace);
+    const out: GetNamespacesOutput = { namespaces: {} };
+    for (const ns of namespaces) out.namespaces[ns.name] = { description: ns.description };
+    if (style === 'short') return out;
+    const scopes = await this.store.listScopes({ namespace: input.namespace });
+    for (const s of scopes) {
+      const entry = out.namespaces[s.namespace];
+      if (!entry) continue;
+      entry.scopes ??= {};
+      entry.scopes[parseScope(s.scope).name] =
+        style === 'details' ? { description: s.description, parents: s.parents } : { description: s.description };
+    }
+    return out;
+  }
+
+  async createNamespace(raw: unknown): Promise<NamespaceOutput> {
+    const input = parseInput(CreateNamespaceInput, raw);
+    const description = defaultScopeDescription(input.name);
+    await this.store.createNamespace({ name: input.name, description: input.description }, description);
+    return { name: input.name, description: input.description, scopes: { [DEFAULT_SCOPE]: { description } } };
+  }
+
+  async updateNamespace(raw: unknown): Promise<NamespaceOutput> {
+    const input = parseInput(UpdateNamespaceInput, raw);
+    if (input.name === GLOBAL_NAMESPACE && input.new_name !== undefined && input.new_name !== GLOBAL_NAMESPACE) {
+      throw new KaizenError('PROTECTED', 'The "global" namespace cannot be renamed; you may change its description.');
+    }
+    await this.store.updateNamespace(input.name, { newName: input.new_name, description: input.description });
+    return this.namespaceOutput(input.new_name ?? input.name);
+  }
+
+  async deleteNamespace(raw: unknown): Promise<DeleteNamespaceOutput> {
+    const input = parseInput(DeleteNamespaceInput, raw);
+    if (input.name === GLOBAL_NAMESPACE) {
+      throw new KaizenError('PROTECTED', 'The "global" namespace cannot be deleted.');
+    }
+    const counts = await this.store.deleteNamespace(input.name);
+    return { name: input.name, scopes_count: counts.scopes, knowledge_count: counts.knowledge };
+  }
+
+  private async namespaceOutput(name: string): Promise<NamespaceOutput> {
+    const [ns] = await this.store.listNamespaces({ namespace: name });
+    if (!ns) throw unknownNamespace(name);
+    const scopes = await this.store.listScopes({ namespace: name });
+    return {
+      name: ns.name,
+      description: ns.description,
+      scopes: Object.fromEntries(scopes.map((s) => [parseScope(s.scope).name, { description: s.description }])),
+    };
+  }
+
+  // ---------- scopes ----------
+  async createScope(raw: unknown): Promise<ScopeOutput> {
+    const input = parseInput(CreateScopeInput, raw);
+    if (parseScope(input.scope).name === DEFAULT_SCOPE) {
+      throw new KaizenError(
+        'PROTECTED',
+        `"${input.scope}" is created with its namespace; create the namespace with create_namespace instead.`,
+      );
+    }
+    return scopeOutput(await this.store.createScope(input.scope, input.description, unique(input.parents ?? [])));
+  }
+
+  async updateScope(raw: unknown): Promise<ScopeOutput> {
+    const input = parseInput(UpdateScopeInput, raw);
+    const ref = parseScope(input.scope);
+    if (input.new_scope !== undefined && input.new_scope !== input.scope) {
+      if (ref.name === DEFAULT_SCOPE) {
+        throw new KaizenError('PROTECTED', `"${input.scope}" is a default scope and cannot be renamed.`);
+      }
+      const target = parseScope(input.new_scope);
+      if (target.namespace !== ref.namespace) {
+        throw new KaizenError(
+          'INVALID_INPUT',
+          `new_scope: a scope can only be renamed within its namespace; use "${ref.namespace}:${target.name}".`,
+        );
+      }
+      if (target.name === DEFAULT_SCOPE) {
+        throw new KaizenError('PROTECTED', `new_scope: "${input.new_scope}" is reserved for the namespace default.`);
+      }
+    }
+    if (input.parents !== undefined && ref.name === DEFAULT_SCOPE) {
+      throw new KaizenError('PROTECTED', `"${input.scope}" is a default scope; its parents cannot be changed.`);
+    }
+    const record = await this.store.updateScope(input.scope, {
+      newScope: input.new_scope,
+      description: input.description,
+      parents: input.parents && unique(input.parents),
+    });
+    return scopeOutput(record);
+  }
+
+  async deleteScope(raw: unknown): Promise<DeleteScopeOutput> {
+    const input = parseInput(DeleteScopeInput, raw);
+    if (parseScope(input.scope).name === DEFAULT_SCOPE) {
+      throw new KaizenError(
+        'PROTECTED',
+        `"${input.scope}" is a default scope; it is deleted only with its namespace (delete_namespace).`,
+      );
+    }
+    const result = await this.store.deleteScope(input.scope);
+    return { scope: input.scope, knowledge_deleted: result.knowledge };
+  }
+
+  // ---------- knowledge ----------
+  async writeKnowledge(raw: unknown): Promise<KnowledgeRefOutput> {
+    const input = parseInput(WriteKnowledgeInput, raw);
+    const record = await this.store.writeKnowledge({
+      id: this.newId(),
+      scope: input.scope,
+      content: input.content,
+      context: input.context,
+      taskSize: input.task_size ?? null,
+    });
+    return { id: record.id, scope: record.scope };
+  }
+
+  async updateKnowledge(raw: unknown): Promise<KnowledgeRefOutput> {
+    const input = parseInput(UpdateKnowledgeInput, raw);
+    const record = await this.store.updateKnowledge(input.id, {
+      content: input.content,
+      context: input.context,
+      scope: input.scope,
+      taskSize: input.task_size,
+    });
+    return { id: record.id, scope: record.scope };
+  }
+
+  async deleteKnowledge(raw: unknown): Promise<{ id: string }> {
+    const input = parseInput(DeleteKnowledgeInput, raw);
+    await this.store.deleteKnowledge(input.id);
+    return { id: input.id };
+  }
+
+  async resolveKnowledgeConflict(raw: unknown): Promise<ResolveConflictOutput> {
+    const input = parseInput(ResolveConflictInput, raw);
+    const suppressed = unique(input.suppressed_ids);
+    await this.store.resolveConflict(input.active_id, suppressed);
+    return { active_id: input.active_id, suppressed_ids: suppressed };
+  }
+
+  // ---------- retrieval ----------
+  async getTaskContext(raw: unknown): Promise<GetTaskContextOutput> {
+    const input = parseInput(GetTaskContextInput, raw);
+    const hits = await this.store.search({
+      scope: input.scope,
+      queries: unique(input.queries),
+      taskSize: input.task_size,
+      limit: input.limit ?? DEFAULT_RESULT_LIMIT,
+    });
+    const results = hits.map((h) => ({
+      id: h.id,
+      scope: h.scope,
+      content: h.content,
+      task_size: h.taskSize,
+      relevance: Math.round(h.relevance * 1000) / 1000,
+    }));
+    // by_scope: most specific scope first (nearest in the inheritance chain).
+    const order = [...new Map(hits.map((h) => [h.scope, h.depth])).entries()].sort((a, b) => a[1] - b[1]);
+    const by_scope: GetTaskContextOutput['by_scope'] = {};
+    for (const [scope] of order) by_scope[scope] = {};
+    for (const r of results) by_scope[r.scope]![r.id] = r.content;
+    return { results, by_scope };
+  }
+}
+
+export function createKaizen(options: KaizenOptions): KaizenService {
+  return new KaizenService(options);
+}
+
+const unique = <T>(items: T[]): T[] => [...new Set(items)];
+
+const scopeOutput = (s: ScopeRecord): ScopeOutput => ({ scope: s.scope, description: s.description, parents: s.parents });
+
+const unknownNamespace = (name: string) =>
+  new KaizenError('NOT_FOUND', `Namespace "${name}" does not exist. Call get_namespaces to list namespaces.`);

@@ -1,0 +1,103 @@
+/**
+ * The store port: what the core needs from persistence. `@kaizen/storage` implements it on PGlite and
+ * PostgreSQL. Every method is one transaction: it either applies completely or throws a KaizenError and
+ * changes nothing. Scope references are qualified names ("ns:name"), already validated by the core.
+ */
+import type { TaskSize } from '@kaizen/domain';
+
+export interface NamespaceRecord {
+  name: string;
+  description: string;
+}
+
+export interface ScopeRecord {
+  /** Qualified name, "ns:name". */
+  scope: string;
+  namespace: string;
+  description: string;
+  /** Qualified names of the direct parents, including the implicit "ns:default" (not global:default for defaults). */
+  parents: string[];
+}
+
+export interface KnowledgeRecord {
+  id: string;
+  scope: string;
+  content: string;
+  context: string;
+  taskSize: TaskSize | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewKnowledge {
+  id: string;
+  scope: string;
+  content: string;
+  context: string;
+  taskSize: TaskSize | null;
+}
+
+export interface KnowledgePatch {
+  content?: string;
+  context?: string;
+  scope?: string;
+  /** null clears the task size. */
+  taskSize?: TaskSize | null;
+}
+
+export interface SearchRequest {
+  scope: string;
+  queries: string[];
+  taskSize?: TaskSize;
+  limit: number;
+}
+
+export interface SearchHit {
+  id: string;
+  scope: string;
+  content: string;
+  taskSize: TaskSize | null;
+  relevance: number;
+  /** Distance of the entry's scope from the searched scope: 0 = the scope itself. */
+  depth: number;
+}
+
+export interface StoreStats {
+  namespaces: number;
+  scopes: number;
+  knowledge: number;
+  suppressed: number;
+}
+
+export interface KnowledgeStore {
+  /** Applies pending migrations; idempotent and safe to run from several processes at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** Cheap round trip for readiness checks. */
+  ping(): Promise<void>;
+
+  listNamespaces(filter?: { namespace?: string }): Promise<NamespaceRecord[]>;
+  listScopes(filter?: { namespace?: string }): Promise<ScopeRecord[]>;
+  createNamespace(ns: NamespaceRecord, defaultScopeDescription: string): Promise<void>;
+  updateNamespace(name: string, patch: { newName?: string; description?: string }): Promise<void>;
+  deleteNamespace(name: string): Promise<{ scopes: number; knowledge: number }>;
+
+  getScope(scope: string): Promise<ScopeRecord | null>;
+  createScope(scope: string, description: string, parents: string[]): Promise<ScopeRecord>;
+  updateScope(
+    scope: string,
+    patch: { newScope?: string; description?: string; parents?: string[] },
+  ): Promise<ScopeRecord>;
+  deleteScope(scope: string): Promise<{ knowledge: number }>;
+  /** The scope and all its ancestors with their distance, nearest first. */
+  scopeAncestors(scope: string): Promise<{ scope: string; depth: number }[]>;
+
+  writeKnowledge(entry: NewKnowledge): Promise<KnowledgeRecord>;
+  getKnowledge(id: string): Promise<KnowledgeRecord | null>;
+  updateKnowledge(id: string, patch: KnowledgePatch): Promise<KnowledgeRecord>;
+  deleteKnowledge(id: string): Promise<void>;
+  resolveConflict(activeId: string, suppressedIds: string[]): Promise<void>;
+
+  search(request: SearchRequest): Promise<SearchHit[]>;
+  stats(): Promise<StoreStats>;
+}

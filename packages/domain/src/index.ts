@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './names.js';
+export * from './knowledge.js';
+export * from './tools.js';
+export * from './validation.js';

@@ -1,0 +1,4 @@
+export { openStore, storeKind, defaultDataDir, migrationsFolder, MEMORY_URL } from './connect.js';
+export type { StoreConfig, StoreKind } from './connect.js';
+export { DrizzleKnowledgeStore } from './knowledge-store.js';
+export * as schema from './schema.js';

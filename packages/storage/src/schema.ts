@@ -1,0 +1,90 @@
+import { sql } from 'drizzle-orm';
+import {
+  customType,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+const timestamps = {
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+};
+
+export const namespaces = pgTable('namespaces', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  description: text('description').notNull(),
+  ...timestamps,
+});
+
+export const scopes = pgTable(
+  'scopes',
+  {
+    id: serial('id').primaryKey(),
+    namespaceId: integer('namespace_id')
+      .notNull()
+      .references(() => namespaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description').notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('scopes_namespace_name_idx').on(t.namespaceId, t.name)],
+);
+
+/** Direct parent links. Implicit parents (ns:default, and global:default for defaults) are stored too. */
+export const scopeParents = pgTable(
+  'scope_parents',
+  {
+    scopeId: integer('scope_id')
+      .notNull()
+      .references(() => scopes.id, { onDelete: 'cascade' }),
+    parentId: integer('parent_id')
+      .notNull()
+      .references(() => scopes.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.scopeId, t.parentId] }), index('scope_parents_parent_idx').on(t.parentId)],
+);
+
+export const knowledge = pgTable(
+  'knowledge',
+  {
+    id: text('id').primaryKey(),
+    scopeId: integer('scope_id')
+      .notNull()
+      .references(() => scopes.id, { onDelete: 'cascade' }),
+    content: text('content').notNull(),
+    context: text('context').notNull(),
+    /** 1 (XS) .. 5 (XL); null = applies to every task size. */
+    taskSize: smallint('task_size'),
+    /** Weighted full-text document: context (A) above content (B). */
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(to_tsvector('english', coalesce(context, '')), 'A') || setweight(to_tsvector('english', coalesce(content, '')), 'B')`,
+      ),
+    ...timestamps,
+  },
+  (t) => [index('knowledge_scope_idx').on(t.scopeId), index('knowledge_search_idx').using('gin', t.search)],
+);
+
+/** A suppressed entry, and the entry that won over it (null once the winner is deleted: it stays suppressed). */
+export const conflicts = pgTable(
+  'conflicts',
+  {
+    suppressedId: text('suppressed_id')
+      .primaryKey()
+      .references(() => knowledge.id, { onDelete: 'cascade' }),
+    activeId: text('active_id').references(() => knowledge.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('conflicts_active_idx').on(t.activeId)],
+);
