@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
+import { lockDataDir } from './data-dir-lock.js';
 import { DrizzleKnowledgeStore } from './knowledge-store.js';
 import type { Db } from './sql-util.js';
 
@@ -48,14 +49,21 @@ export async function openStore(config: StoreConfig = {}): Promise<DrizzleKnowle
 
 async function openPglite(config: StoreConfig): Promise<DrizzleKnowledgeStore> {
   let client: PGlite;
+  let unlock = async () => undefined as void;
   if (config.databaseUrl === MEMORY_URL) {
     client = new PGlite();
   } else {
     const dir = resolve(config.dataDir ?? defaultDataDir());
     mkdirSync(dir, { recursive: true });
+    unlock = await lockDataDir(dir);
     client = new PGlite(dir);
   }
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
   const db = drizzlePglite(client) as unknown as Db;
   return new DrizzleKnowledgeStore({
     db,
@@ -64,7 +72,13 @@ async function openPglite(config: StoreConfig): Promise<DrizzleKnowledgeStore> {
       await migratePglite(drizzlePglite(client), { migrationsFolder });
       await seed(db);
     },
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        await unlock();
+      }
+    },
   });
 }
 
