@@ -54,7 +54,7 @@ export function registerPrompts(server: McpServer, kaizen: KaizenService, option
     {
       title: 'Teach Kaizen',
       description: 'A teaching session: turn what the user explains into well-formed entries, checking duplicates and conflicts first.',
-      argsSchema: { scope: scopeArg('Where the knowledge applies, "namespace:name".'), topic: textArg('What the session is about.').optional() },
+      argsSchema: { scope: scopeArg('Where the knowledge applies, "namespace:name".'), topic: PromptTextSchema.optional().describe('What the session is about (optional).') },
     },
     (args) => run('teach', async () => text.teach(await chain(args.scope), args.topic))(),
   );

@@ -5,7 +5,7 @@ import type { CallToolResult, TextResourceContents } from '@modelcontextprotocol
 import { createKaizen, type KaizenService } from '@kaizen/core';
 import { openStore, type DrizzleKnowledgeStore } from '@kaizen/storage';
 import { createKaizenMcpServer, scopeUri } from '../src/index.js';
-import { Notifications } from './notifications.js';
+import { Notifications } from '../src/testing.js';
 
 let store: DrizzleKnowledgeStore | undefined;
 afterEach(async () => {

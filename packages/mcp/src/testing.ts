@@ -1,4 +1,7 @@
-/** Collects a client's notifications; `next` resolves with the first (past or future) one matching. */
+/**
+ * Test support for MCP clients (`@kaizen/mcp/testing`): collects a client's notifications; `next` resolves
+ * with the first one, already seen or still to come, that matches. No timers: tests wait for events.
+ */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
   LoggingMessageNotificationSchema,
