@@ -19,7 +19,10 @@ export const SERVER_INSTRUCTIONS = `Kaizen is your team's memory: conventions, d
 - Resources: kaizen://namespaces (the tree), kaizen://scopes/{scope} (a scope's chain and entries), kaizen://knowledge/{id} (one entry). Prompts: start_task, teach, learn_from_failure, resolve_conflicts, setup_project, optimize_entry.`;
 
 export interface KaizenMcpOptions {
-  /** Called with unexpected (non-Kaizen) errors; the client only sees a short message. */
+  /**
+   * Called with unexpected (non-Kaizen) errors and what failed: a tool name, "scope resource",
+   * "prompt start_task", "resources/list". The client only sees a short message.
+   */
   onInternalError?: (error: unknown, tool: string) => void;
   /** Resources per resources/list page (default 100). */
   resourcePageSize?: number;

@@ -33,6 +33,7 @@ export class Subscriptions {
   /** Subscribed URI (as the client sent it) -> the keys it depends on. */
   private readonly watched = new Map<string, Set<string>>();
   private readonly detach: () => void;
+  private wasConnected = false;
 
   constructor(
     private readonly server: McpServer,
@@ -90,7 +91,12 @@ export class Subscriptions {
   }
 
   private onChange(change: KaizenChange): void {
-    if (!this.server.isConnected()) return;
+    if (!this.server.isConnected()) {
+      // Also covers a host that replaced onclose: once a session has gone, stop listening.
+      if (this.wasConnected) this.close();
+      return;
+    }
+    this.wasConnected = true;
     if (change.listChanged) this.server.sendResourceListChanged();
     const keys = changeKeys(change);
     for (const [uri, deps] of this.watched) {
