@@ -28,7 +28,7 @@ export function registerPrompts(server: McpServer, kaizen: KaizenService, option
     completable(QualifiedScopeSchema.describe(description), (value) => browse.completeScope(value));
   const textArg = (description: string) => PromptTextSchema.describe(description);
 
-  const run = (name: string, produce: () => Promise<string>) => async (): Promise<GetPromptResult> => {
+  const run = async (name: string, produce: () => Promise<string>): Promise<GetPromptResult> => {
     try {
       const body = await produce();
       options.log.send('debug', `prompt ${name}`);
@@ -46,7 +46,7 @@ export function registerPrompts(server: McpServer, kaizen: KaizenService, option
       description: 'Plan focused queries, fetch the team knowledge that applies (get_task_context) and apply it.',
       argsSchema: { task: textArg('What you are about to do.'), scope: scopeArg('The project scope, "namespace:name".') },
     },
-    (args) => run('start_task', async () => text.startTask(args.task, await chain(args.scope)))(),
+    (args) => run('start_task', async () => text.startTask(args.task, await chain(args.scope))),
   );
 
   server.registerPrompt(
@@ -56,7 +56,7 @@ export function registerPrompts(server: McpServer, kaizen: KaizenService, option
       description: 'A teaching session: turn what the user explains into well-formed entries, checking duplicates and conflicts first.',
       argsSchema: { scope: scopeArg('Where the knowledge applies, "namespace:name".'), topic: PromptTextSchema.optional().describe('What the session is about (optional).') },
     },
-    (args) => run('teach', async () => text.teach(await chain(args.scope), args.topic))(),
+    (args) => run('teach', async () => text.teach(await chain(args.scope), args.topic)),
   );
 
   server.registerPrompt(
@@ -66,7 +66,7 @@ export function registerPrompts(server: McpServer, kaizen: KaizenService, option
       description: 'Find the root cause, propose a prevention rule for approval, store it and retire older guidance it contradicts.',
       argsSchema: { scope: scopeArg('Where the rule applies, "namespace:name".'), failure: textArg('What failed, and how it showed.') },
     },
-    (args) => run('learn_from_failure', async () => text.learnFromFailure(await chain(args.scope), args.failure))(),
+    (args) => run('learn_from_failure', async () => text.learnFromFailure(await chain(args.scope), args.failure)),
   );
 
   server.registerPrompt(
@@ -86,7 +86,7 @@ export function registerPrompts(server: McpServer, kaizen: KaizenService, option
           entries.push(...page.filter((k) => !k.suppressed));
         }
         return text.resolveConflicts(links, entries, CONFLICT_SCAN_LIMIT);
-      })(),
+      }),
   );
 
   server.registerPrompt(
@@ -96,7 +96,7 @@ export function registerPrompts(server: McpServer, kaizen: KaizenService, option
       description: 'Choose or create the namespace and scope for a project, and print the line for its agent instructions.',
       argsSchema: { project: textArg('The project: what it is, which organisation or product it belongs to, its stack.') },
     },
-    (args) => run('setup_project', async () => text.setupProject(args.project, await browse.namespaceTree()))(),
+    (args) => run('setup_project', async () => text.setupProject(args.project, await browse.namespaceTree())),
   );
 
   server.registerPrompt(
@@ -108,7 +108,7 @@ export function registerPrompts(server: McpServer, kaizen: KaizenService, option
         id: completable(KnowledgeIdSchema.describe('The entry id.'), (value) => browse.completeKnowledgeId(value)),
       },
     },
-    (args) => run('optimize_entry', async () => text.optimizeEntry(await browse.knowledge(args.id)))(),
+    (args) => run('optimize_entry', async () => text.optimizeEntry(await browse.knowledge(args.id))),
   );
 
   async function chain(scope: string): Promise<ChainLink[]> {
