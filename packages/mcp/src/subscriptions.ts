@@ -29,11 +29,17 @@ function changeKeys(change: KaizenChange): Set<string> {
   }
 }
 
+const touches = (deps: Set<string>, keys: Set<string>) => [...deps].some((d) => keys.has(d));
+
 export class Subscriptions {
   /** Subscribed URI (as the client sent it) -> the keys it depends on. */
   private readonly watched = new Map<string, Set<string>>();
   private readonly detach: () => void;
   private wasConnected = false;
+  /** Keys of recent changes, so that a change landing while dependencies are refreshed is not missed. */
+  private readonly recent: { seq: number; keys: Set<string> }[] = [];
+  private seq = 0;
+  private refreshing = 0;
 
   constructor(
     private readonly server: McpServer,
@@ -43,7 +49,7 @@ export class Subscriptions {
     server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
     server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
       const uri = request.params.uri;
-      this.watched.set(uri, await this.dependencies(uri));
+      if (await this.refresh(uri, true)) this.updated(uri);
       log.send('debug', `subscribed to ${uri}`);
       return {};
     });
@@ -64,10 +70,6 @@ export class Subscriptions {
   close(): void {
     this.detach();
     this.watched.clear();
-  }
-
-  get size(): number {
-    return this.watched.size;
   }
 
   private async dependencies(uri: string): Promise<Set<string>> {
@@ -99,15 +101,37 @@ export class Subscriptions {
     this.wasConnected = true;
     if (change.listChanged) this.server.sendResourceListChanged();
     const keys = changeKeys(change);
+    if (this.refreshing > 0) this.recent.push({ seq: ++this.seq, keys });
     for (const [uri, deps] of this.watched) {
-      if (![...deps].some((d) => keys.has(d))) continue;
-      this.server.server.sendResourceUpdated({ uri }).catch(() => undefined);
-      this.log.send('debug', `resource updated: ${uri}`);
-      this.dependencies(uri)
-        .then((fresh) => {
-          if (this.watched.has(uri)) this.watched.set(uri, fresh);
-        })
-        .catch(() => undefined);
+      if (touches(deps, keys)) this.updated(uri);
+    }
+  }
+
+  /** Notifies, then refreshes what the URI depends on (a rename or a move changes it). */
+  private updated(uri: string, depth = 0): void {
+    this.server.server.sendResourceUpdated({ uri }).catch(() => undefined);
+    this.log.send('debug', `resource updated: ${uri}`);
+    this.refresh(uri, false)
+      .then((missed) => {
+        if (missed && depth < 3) this.updated(uri, depth + 1);
+      })
+      .catch(() => undefined);
+  }
+
+  /**
+   * Looks up what `uri` depends on and stores it (when subscribing, or while still subscribed). True if
+   * a change committed during the look-up touches the new dependencies: the caller notifies again.
+   */
+  private async refresh(uri: string, subscribing: boolean): Promise<boolean> {
+    const since = this.seq;
+    this.refreshing++;
+    try {
+      const fresh = await this.dependencies(uri);
+      if (!subscribing && !this.watched.has(uri)) return false;
+      this.watched.set(uri, fresh);
+      return this.recent.some((r) => r.seq > since && touches(fresh, r.keys));
+    } finally {
+      if (--this.refreshing === 0) this.recent.length = 0;
     }
   }
 }

@@ -129,6 +129,27 @@ describe('subscriptions across sessions sharing one service', () => {
   });
 });
 
+describe('subscriptions on namespace and scope changes', () => {
+  it('follows renames and deletions of namespaces and scopes', async () => {
+    const kaizen = await kaizenWithData();
+    const { id } = await kaizen.writeKnowledge({ scope: 'acme:shop', content: 'Use cents.', context: 'prices' });
+    const { client, notifications } = await session(kaizen);
+    const entry = `kaizen://knowledge/${id}`;
+    for (const uri of [entry, 'kaizen://namespaces/acme', 'kaizen://namespaces']) await client.subscribeResource({ uri });
+    await call(client, 'update_namespace', { name: 'acme', new_name: 'acme-corp' });
+    await Promise.all([entry, 'kaizen://namespaces/acme', 'kaizen://namespaces'].map((u) => notifications.updated(u)));
+    await notifications.next('notifications/resources/list_changed');
+    expect(JSON.parse(text(await client.readResource({ uri: entry }))).scope).toBe('acme-corp:shop');
+
+    // The entry now depends on acme-corp:shop: deleting that scope (and the entry with it) notifies.
+    notifications.clear();
+    await call(client, 'delete_scope', { scope: 'acme-corp:shop' });
+    await Promise.all([notifications.updated(entry), notifications.updated('kaizen://namespaces')]);
+    await expect(client.readResource({ uri: entry })).rejects.toThrow(/does not exist|no knowledge entry/);
+    await expect(client.subscribeResource({ uri: 'https://example.com/x' })).rejects.toThrow(/not a Kaizen resource/);
+  });
+});
+
 describe('logging', () => {
   it('sends log messages at or above the level the client set', async () => {
     const kaizen = await kaizenWithData();
