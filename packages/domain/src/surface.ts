@@ -17,5 +17,5 @@ export const PromptTextSchema = z
   .min(1, { message: 'this argument is empty: describe it in a sentence or two' })
   .max(4_000, { message: 'this argument is too long: keep it under 4000 characters' });
 
-/** Size of a page of resources/list or of a completion; the MCP spec caps completions at 100 values. */
+/** Most values a completion returns: the MCP specification caps completion/complete at 100. */
 export const MAX_PAGE_SIZE = 100;

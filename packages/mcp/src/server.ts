@@ -32,7 +32,7 @@ export interface KaizenMcpOptions {
 export function createKaizenMcpServer(kaizen: KaizenService, options: KaizenMcpOptions = {}): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, title: 'Kaizen team memory', version: SERVER_VERSION },
-    { instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {}, resources: { subscribe: true, listChanged: true } } },
+    { instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {} } },
   );
   const log = new SessionLog(server);
   const onInternalError = options.onInternalError;
@@ -62,7 +62,8 @@ export function createKaizenMcpServer(kaizen: KaizenService, options: KaizenMcpO
       },
     );
   }
-  registerResources(server, kaizen, { pageSize: options.resourcePageSize ?? DEFAULT_RESOURCE_PAGE_SIZE, log, onInternalError });
+  const pageSize = Math.max(1, Math.floor(options.resourcePageSize ?? DEFAULT_RESOURCE_PAGE_SIZE));
+  registerResources(server, kaizen, { pageSize, log, onInternalError });
   registerPrompts(server, kaizen, { log, onInternalError });
   new Subscriptions(server, kaizen, log);
   return server;
