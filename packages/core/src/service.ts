@@ -25,8 +25,10 @@ import {
   type ResolveConflictOutput,
   type ScopeOutput,
 } from '@kaizen/domain';
+import { KnowledgeBrowser } from './browse.js';
+import { ChangeFeed } from './events.js';
 import { newKnowledgeId } from './ids.js';
-import type { KnowledgeStore, ScopeRecord } from './store.js';
+import type { KnowledgeStatus, KnowledgeStore, ScopeRecord } from './store.js';
 
 export const DEFAULT_RESULT_LIMIT = 15;
 
@@ -45,10 +47,15 @@ const defaultScopeDescription = (ns: string) => `Knowledge that applies to all o
  */
 export class KaizenService {
   readonly store: KnowledgeStore;
+  /** Read models for resources and completion. */
+  readonly browse: KnowledgeBrowser;
+  /** What each committed change touched; MCP sessions turn it into resource notifications. */
+  readonly changes = new ChangeFeed();
   private readonly newId: () => string;
 
   constructor(options: KaizenOptions) {
     this.store = options.store;
+    this.browse = new KnowledgeBrowser(options.store);
     this.newId = options.newId ?? newKnowledgeId;
   }
 
@@ -76,6 +83,7 @@ export class KaizenService {
     const input = parseInput(CreateNamespaceInput, raw);
     const description = defaultScopeDescription(input.name);
     await this.store.createNamespace({ name: input.name, description: input.description }, description);
+    this.changes.emit({ kind: 'namespace', namespaces: [input.name], listChanged: true });
     return { name: input.name, description: input.description, scopes: { [DEFAULT_SCOPE]: { description } } };
   }
 
@@ -85,6 +93,8 @@ export class KaizenService {
       throw new KaizenError('PROTECTED', 'The "global" namespace cannot be renamed; you may change its description.');
     }
     await this.store.updateNamespace(input.name, { newName: input.new_name, description: input.description });
+    const renamed = input.new_name !== undefined && input.new_name !== input.name;
+    this.changes.emit({ kind: 'namespace', namespaces: unique([input.name, input.new_name ?? input.name]), listChanged: renamed });
     return this.namespaceOutput(input.new_name ?? input.name);
   }
 
@@ -94,6 +104,7 @@ export class KaizenService {
       throw new KaizenError('PROTECTED', 'The "global" namespace cannot be deleted.');
     }
     const counts = await this.store.deleteNamespace(input.name);
+    this.changes.emit({ kind: 'namespace', namespaces: [input.name], listChanged: true });
     return { name: input.name, scopes_count: counts.scopes, knowledge_count: counts.knowledge };
   }
 
@@ -117,7 +128,9 @@ export class KaizenService {
         `"${input.scope}" is created with its namespace; create the namespace with create_namespace instead.`,
       );
     }
-    return scopeOutput(await this.store.createScope(input.scope, input.description, unique(input.parents ?? [])));
+    const record = await this.store.createScope(input.scope, input.description, unique(input.parents ?? []));
+    this.changes.emit({ kind: 'scope', scopes: [record.scope], listChanged: true });
+    return scopeOutput(record);
   }
 
   async updateScope(raw: unknown): Promise<ScopeOutput> {
@@ -146,6 +159,8 @@ export class KaizenService {
       description: input.description,
       parents: input.parents && unique(input.parents),
     });
+    const renamed = record.scope !== input.scope;
+    this.changes.emit({ kind: 'scope', scopes: unique([input.scope, record.scope]), listChanged: renamed });
     return scopeOutput(record);
   }
 
@@ -158,6 +173,7 @@ export class KaizenService {
       );
     }
     const result = await this.store.deleteScope(input.scope);
+    this.changes.emit({ kind: 'scope', scopes: [input.scope], listChanged: true });
     return { scope: input.scope, knowledge_deleted: result.knowledge };
   }
 
@@ -171,31 +187,55 @@ export class KaizenService {
       context: input.context,
       taskSize: input.task_size ?? null,
     });
+    this.changes.emit({ kind: 'knowledge', ids: [record.id], scopes: [record.scope], listChanged: true });
     return { id: record.id, scope: record.scope };
   }
 
   async updateKnowledge(raw: unknown): Promise<KnowledgeRefOutput> {
     const input = parseInput(UpdateKnowledgeInput, raw);
+    const before = await this.statusIfWatched([input.id]);
     const record = await this.store.updateKnowledge(input.id, {
       content: input.content,
       context: input.context,
       scope: input.scope,
       taskSize: input.task_size,
     });
+    const scopes = unique([before[input.id]?.scope ?? record.scope, record.scope]);
+    this.changes.emit({ kind: 'knowledge', ids: [record.id], scopes, listChanged: false });
     return { id: record.id, scope: record.scope };
   }
 
   async deleteKnowledge(raw: unknown): Promise<{ id: string }> {
     const input = parseInput(DeleteKnowledgeInput, raw);
+    const before = await this.statusIfWatched([input.id]);
     await this.store.deleteKnowledge(input.id);
+    // Entries it suppressed, or that suppressed it, change conflict status too.
+    const status = before[input.id];
+    const related = status ? [...status.suppresses, ...(status.suppressedBy ? [status.suppressedBy] : [])] : [];
+    this.changes.emit({ kind: 'knowledge', ids: [input.id, ...related], scopes: status ? [status.scope] : [], listChanged: true });
     return { id: input.id };
   }
 
   async resolveKnowledgeConflict(raw: unknown): Promise<ResolveConflictOutput> {
     const input = parseInput(ResolveConflictInput, raw);
     const suppressed = unique(input.suppressed_ids);
+    const involved = [input.active_id, ...suppressed];
+    const before = await this.statusIfWatched(involved);
     await this.store.resolveConflict(input.active_id, suppressed);
+    // Former winners of these entries lose them from their "suppresses" list.
+    const formerWinners = involved.flatMap((id) => before[id]?.suppressedBy ?? []);
+    this.changes.emit({
+      kind: 'knowledge',
+      ids: unique([...involved, ...formerWinners]),
+      scopes: unique(involved.flatMap((id) => before[id]?.scope ?? [])),
+      listChanged: false,
+    });
     return { active_id: input.active_id, suppressed_ids: suppressed };
+  }
+
+  /** Status before a change, looked up only when someone listens for changes. */
+  private async statusIfWatched(ids: string[]): Promise<Record<string, KnowledgeStatus>> {
+    return this.changes.size ? this.store.knowledgeStatus(ids) : {};
   }
 
   // ---------- retrieval ----------

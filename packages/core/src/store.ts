@@ -69,6 +69,31 @@ export interface StoreStats {
   suppressed: number;
 }
 
+/** Keyset page: rows sorted by key (byte order) strictly after `after`; `prefix` filters the key. */
+export interface PageRequest {
+  after?: string;
+  limit: number;
+  prefix?: string;
+}
+
+export interface ScopeSummary {
+  scope: string;
+  description: string;
+}
+
+export interface KnowledgeListing extends KnowledgeRecord {
+  suppressed: boolean;
+}
+
+export interface KnowledgeStatus {
+  scope: string;
+  /** The entry that won over this one; null if it is suppressed but its winner was deleted. */
+  suppressedBy: string | null;
+  suppressed: boolean;
+  /** Entries this one suppresses. */
+  suppresses: string[];
+}
+
 export interface KnowledgeStore {
   /** Applies pending migrations; idempotent and safe to run from several processes at once. */
   migrate(): Promise<void>;
@@ -100,4 +125,16 @@ export interface KnowledgeStore {
 
   search(request: SearchRequest): Promise<SearchHit[]>;
   stats(): Promise<StoreStats>;
+
+  // ---------- browsing: resources, completion, change notifications (issue 4) ----------
+  /** Namespaces by name. */
+  pageNamespaces(page: PageRequest): Promise<NamespaceRecord[]>;
+  /** Scopes by qualified name; `prefix` matches the qualified name or the scope's own name. */
+  pageScopes(page: PageRequest & { namespace?: string }): Promise<ScopeSummary[]>;
+  /** Entries by id, suppressed ones included and marked; `prefix` matches the id. */
+  pageKnowledge(page: PageRequest & { scope?: string }): Promise<KnowledgeListing[]>;
+  /** Own entries of each scope (unknown scopes count 0), and how many of them are suppressed. */
+  knowledgeCounts(scopes: string[]): Promise<Record<string, { entries: number; suppressed: number }>>;
+  /** Scope and conflict status of each existing entry among `ids` (missing ids are left out). */
+  knowledgeStatus(ids: string[]): Promise<Record<string, KnowledgeStatus>>;
 }

@@ -7,12 +7,16 @@ import {
   type TaskSize,
 } from '@kaizen/domain';
 import type {
+  KnowledgeListing,
   KnowledgePatch,
   KnowledgeRecord,
+  KnowledgeStatus,
   KnowledgeStore,
   NamespaceRecord,
   NewKnowledge,
+  PageRequest,
   ScopeRecord,
+  ScopeSummary,
   SearchHit,
   SearchRequest,
   StoreStats,
@@ -29,6 +33,7 @@ import {
   unknownScope,
 } from './scopes.js';
 import { searchKnowledge } from './search.js';
+import * as browse from './browse.js';
 import { query, queryOne, translateError, type Db, type Executor, type Tx } from './sql-util.js';
 
 export interface DrizzleStoreOptions {
@@ -324,6 +329,27 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
                  (SELECT count(*)::int FROM conflicts) AS suppressed`,
     );
     return row!;
+  }
+
+  // ---------- browsing: resources, completion, change notifications (issue 4; queries in browse.ts) ----------
+  pageNamespaces(page: PageRequest): Promise<NamespaceRecord[]> {
+    return browse.pageNamespaces(this.db, page);
+  }
+
+  pageScopes(page: PageRequest & { namespace?: string }): Promise<ScopeSummary[]> {
+    return browse.pageScopes(this.db, page);
+  }
+
+  pageKnowledge(page: PageRequest & { scope?: string }): Promise<KnowledgeListing[]> {
+    return browse.pageKnowledge(this.db, page);
+  }
+
+  knowledgeCounts(scopes: string[]): Promise<Record<string, { entries: number; suppressed: number }>> {
+    return browse.knowledgeCounts(this.db, scopes);
+  }
+
+  knowledgeStatus(ids: string[]): Promise<Record<string, KnowledgeStatus>> {
+    return browse.knowledgeStatus(this.db, ids);
   }
 }
 
