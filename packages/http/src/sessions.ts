@@ -58,6 +58,8 @@ export class SessionRegistry {
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       eventStore: events,
+      // Sent with the priming event: how long a client waits before resuming a dropped stream.
+      retryInterval: 1_000,
       onsessioninitialized: (id) => {
         this.sessions.set(id, { server, transport, events, active: 0, lastSeen: Date.now() });
         this.options.logger.info({ session: id, transport: 'streamable-http', sessions: this.sessions.size }, 'session opened');
