@@ -48,8 +48,11 @@ rpc '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"
 session=$(grep -i '^mcp-session-id:' "$work/headers" | tr -d '\r' | cut -d' ' -f2)
 grep -qi '^ratelimit:' "$work/headers" # the limiter (on Redis) answered
 rpc '{"jsonrpc":"2.0","method":"notifications/initialized"}' >/dev/null
-rpc '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"write_knowledge","arguments":{"scope":"global:default","content":"Compose runs PostgreSQL, Redis and Kaizen.","context":"docker compose topology"}}}' | grep -q '"isError"' && exit 1
-rpc '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get_task_context","arguments":{"scope":"global:default","queries":["compose topology"]}}}' | grep -q 'Compose runs PostgreSQL'
+written=$(rpc '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"write_knowledge","arguments":{"scope":"global:default","content":"Compose runs PostgreSQL, Redis and Kaizen.","context":"docker compose topology"}}}')
+if grep -q '"isError":true' <<<"$written"; then echo "write_knowledge failed: $written"; exit 1; fi
+found=$(rpc '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get_task_context","arguments":{"scope":"global:default","queries":["compose topology"]}}}')
+grep -q 'Compose runs PostgreSQL' <<<"$found" || { echo "get_task_context did not find the entry: $found"; exit 1; }
+test -n "$(redis-cli -u "$KAIZEN_TEST_REDIS_URL" --scan --pattern 'kaizen:rl:*')" # the counters live in Redis
 curl -sS -o /dev/null -w '%{http_code}\n' -X DELETE "$url" -H "mcp-session-id: $session" | grep -q 200
 
 echo "== graceful stop on SIGTERM"

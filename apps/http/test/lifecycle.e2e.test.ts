@@ -68,11 +68,19 @@ describe.skipIf(!process.env.KAIZEN_TEST_DATABASE_URL)('kaizen-http readiness on
 
   it('fails while the database is unreachable and recovers when it is back, staying alive throughout', async () => {
     expect(await readyz(server)).toMatchObject({ status: 200, body: { status: 'ready', database: 'ok' } });
+    const traced = await connectStreamable(server, { requestInit: { headers: { 'x-request-id': 'db-outage-42' } } });
 
     await proxy.down();
     const down = await eventually(() => readyz(server), (r) => r.status === 503);
     expect(down).toMatchObject({ status: 503, body: { status: 'unavailable', database: 'unreachable', error: expect.any(String) } });
     expect((await fetch(new URL('/healthz', server.url))).status).toBe(200); // liveness does not depend on the database
+
+    // A tool call during the outage: a short error for the agent, the details logged under the request's id.
+    const failed = await traced.client.callTool({ name: 'get_namespaces', arguments: { style: 'short' } });
+    expect(failed.isError).toBe(true);
+    expect(JSON.stringify(failed.content)).toMatch(/INTERNAL: get_namespaces failed unexpectedly/);
+    expect(await server.waitForLog((l) => l.msg === 'tool failed' && l.requestId === 'db-outage-42')).toMatchObject({ tool: 'get_namespaces' });
+    await traced.client.close();
 
     await proxy.up();
     const back = await eventually(() => readyz(server), (r) => r.status === 200);
