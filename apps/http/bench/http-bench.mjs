@@ -9,7 +9,7 @@
 //   drop a fresh one)
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -117,7 +117,10 @@ async function openSession(base) {
   return id;
 }
 
-async function measure(base, connections, stateless) {
+// The same traffic with an MCP ping instead of the tool: what HTTP, the transport and the SDK cost alone.
+const pings = [JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' })];
+
+async function measure(base, connections, stateless, requestBodies = bodies, label = 'get_task_context') {
   const sessions = stateless ? [] : await Promise.all(Array.from({ length: connections }, () => openSession(base)));
   let next = 0;
   const result = await autocannon({
@@ -127,10 +130,11 @@ async function measure(base, connections, stateless) {
     setupClient: (client) => {
       const session = sessions[next++ % Math.max(sessions.length, 1)];
       const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25', ...(session ? { 'mcp-session-id': session } : {}) };
-      client.setRequests(bodies.map((body) => ({ method: 'POST', path: '/mcp', headers, body })));
+      client.setRequests(requestBodies.map((body) => ({ method: 'POST', path: '/mcp', headers, body })));
     },
   });
   return {
+    call: label,
     mode: stateless ? 'stateless (JSON)' : 'sessions (SSE)',
     clients: connections,
     requests: result.requests.total,
@@ -150,6 +154,7 @@ try {
     try {
       if (!stateless) await seed(base);
       for (const level of LEVELS) rows.push(await measure(base, level, stateless));
+      rows.push(await measure(base, 10, stateless, pings, 'ping (baseline)'));
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -159,8 +164,8 @@ try {
   await database.drop();
 }
 
-console.log(`\nget_task_context over HTTP (3 queries, scope with 4 ancestors, ${ENTRIES} entries), PostgreSQL, ${SECONDS} s per level, node ${process.version}, ${availableParallelism()} CPUs\n`);
-console.log('| mode | clients | requests | req/s | p50 ms | p99 ms | non-2xx | errors |');
-console.log('|---|---|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.mode} | ${r.clients} | ${r.requests} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);
+console.log(`\nload average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; get_task_context over HTTP (3 queries, scope with 4 ancestors, ${ENTRIES} entries), PostgreSQL, ${SECONDS} s per level, node ${process.version}, ${availableParallelism()} CPUs\n`);
+console.log('| call | mode | clients | requests | req/s | p50 ms | p99 ms | non-2xx | errors |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.call} | ${r.mode} | ${r.clients} | ${r.requests} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);
 if (rows.some((r) => r.non2xx || r.errors)) process.exitCode = 1;
