@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@kaizen/storage/testing';
-import { call, connectStreamable, errorOf, initialize, post, postWithHost, startServer, type RunningServer } from './harness.js';
+import { call, connectStreamable, errorOf, initialize, post, postWithHost, SERVER, startServer, type RunningServer } from './harness.js';
 
 /** A client address of its own per test run (via X-Forwarded-For), so limits never leak between runs. */
 const clientIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
@@ -105,5 +106,24 @@ describe.skipIf(!process.env.KAIZEN_TEST_REDIS_URL)('kaizen-http rate limits sha
     // Four allowed in total, whichever instance served them; alone, neither instance reached four.
     expect(statuses.slice(0, 4).every((s) => s !== 429)).toBe(true);
     expect(statuses.slice(4)).toEqual([429, 429]);
+  });
+});
+
+describe('kaizen-http start-up', () => {
+  const run = (env: Record<string, string>) =>
+    spawnSync(process.execPath, [SERVER], { env: { PATH: process.env.PATH, KAIZEN_HTTP_PORT: '0', ...env }, encoding: 'utf8', timeout: 60_000 });
+
+  it('stops with one line naming a bad variable', () => {
+    const bad = run({ KAIZEN_DATABASE_URL: 'memory://', KAIZEN_RATE_LIMIT: 'lots' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/KAIZEN_RATE_LIMIT \(--rate-limit\)/);
+  });
+
+  it('stops with one line when Redis cannot be reached, instead of waiting for it forever', () => {
+    const unreachable = run({ KAIZEN_DATABASE_URL: 'memory://', KAIZEN_REDIS_URL: 'redis://127.0.0.1:1', KAIZEN_LOG_LEVEL: 'silent' });
+    expect(unreachable.status).toBe(1);
+    expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unreachable.stderr).toMatch(/KAIZEN_REDIS_URL: cannot reach Redis at redis:\/\/127.0.0.1:1/);
   });
 });

@@ -20,13 +20,22 @@ export async function createRateLimiter(options: { limit: number; redisUrl?: str
   let redis: ReturnType<typeof createClient> | undefined;
   let store: RedisStore | undefined;
   if (redisUrl) {
-    redis = createClient({ url: redisUrl, socket: { connectTimeout: 5_000 } });
-    // node-redis reconnects by itself; while it is away, limits are not enforced (see passOnStoreError).
+    let connected = false;
+    redis = createClient({
+      url: redisUrl,
+      socket: {
+        connectTimeout: 5_000,
+        // Unreachable at start-up: stop with a clear error (else connect() would retry forever). Lost
+        // later: keep reconnecting; meanwhile limits are not enforced (see passOnStoreError).
+        reconnectStrategy: (retries: number, cause: Error) => (connected ? Math.min(100 * 2 ** retries, 5_000) : cause),
+      },
+    });
     redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis unavailable'));
     try {
       await redis.connect();
+      connected = true;
     } catch (error) {
-      await redis.destroy();
+      if (redis.isOpen) redis.destroy();
       throw new Error(`KAIZEN_REDIS_URL: cannot reach Redis at ${redactUrl(redisUrl)} (${(error as Error).message})`);
     }
     const client = redis;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -71,7 +72,7 @@ export class SessionRegistry {
   }
 
   /** A legacy SSE session: the GET response is its stream, POST /messages?sessionId= its inbox. */
-  async openSse(endpoint: string, res: import('node:http').ServerResponse): Promise<SSEServerTransport> {
+  async openSse(endpoint: string, res: ServerResponse): Promise<SSEServerTransport> {
     const server = this.options.newServer();
     const transport = new SSEServerTransport(endpoint, res);
     const id = transport.sessionId;
