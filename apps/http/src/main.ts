@@ -9,7 +9,7 @@ async function main() {
   const server = await createKaizenHttpServer({
     kaizen: runtime.kaizen,
     logger,
-    checkDatabase: () => runtime.store.ping(),
+    checkDatabase: runtime.checkReady,
     ...config.http,
     rateLimit: config.rateLimit,
     redisUrl: config.redisUrl,

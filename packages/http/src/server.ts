@@ -17,7 +17,7 @@ import { SessionRegistry } from './sessions.js';
 export interface KaizenHttpOptions {
   kaizen: KaizenService;
   logger: Logger;
-  /** Readiness probe of the database (e.g. the store's ping). */
+  /** Readiness probe of the database (the runtime's checkReady: reachable, migrated). */
   checkDatabase: () => Promise<void>;
   host: string;
   port: number;
