@@ -25,13 +25,65 @@ const ConfigSchema = z.object({
     .min(0, { message: 'must be between 0 and 65535' })
     .max(65535, { message: 'must be between 0 and 65535' })
     .default(3400),
+  KAIZEN_HTTP_STATELESS: z
+    .enum(['1', '0', 'true', 'false'], { message: 'must be 1, 0, true or false' })
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
+  KAIZEN_HTTP_ALLOWED_HOSTS: z
+    .string()
+    .transform(list)
+    .refine((v) => v.length > 0, { message: 'must be a comma-separated list of host names, e.g. "kaizen.acme.dev,localhost"' })
+    .optional(),
+  KAIZEN_HTTP_ALLOWED_ORIGINS: z
+    .string()
+    .transform(list)
+    .refine((v) => v.length > 0 && v.every((o) => o === '*' || /^https?:\/\/[^/]+$/.test(o)), {
+      message: 'must be a comma-separated list of origins like "https://app.acme.dev" (scheme and host, no path), or *',
+    })
+    .optional(),
+  KAIZEN_HTTP_TRUST_PROXY: z.coerce
+    .number({ message: 'must be the number of proxies in front of the server (0: none)' })
+    .int({ message: 'must be a whole number' })
+    .min(0, { message: 'must be 0 or more' })
+    .default(0),
+  KAIZEN_RATE_LIMIT: z.coerce
+    .number({ message: 'must be a number of requests per minute per client (0: no limit)' })
+    .int({ message: 'must be a whole number' })
+    .min(0, { message: 'must be 0 (no limit) or more' })
+    .default(600),
+  KAIZEN_REDIS_URL: z
+    .string()
+    .refine((v) => /^rediss?:\/\/.+/.test(v), { message: 'must be a redis:// or rediss:// URL' })
+    .optional(),
 });
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
 
 export type KaizenConfig = {
   databaseUrl?: string;
   dataDir: string;
   logLevel: (typeof LOG_LEVELS)[number];
-  http: { host: string; port: number };
+  http: {
+    host: string;
+    port: number;
+    /** No sessions: every POST stands alone (for load balancers without sticky sessions). */
+    stateless: boolean;
+    /** Host names accepted in the Host header; unset: loopback names when bound to loopback, else any. */
+    allowedHosts?: string[];
+    /** Origins accepted in the Origin header ("*": any); unset: loopback origins when bound to loopback, else any. */
+    allowedOrigins?: string[];
+    /** How many reverse proxies to trust for X-Forwarded-For (client addresses for rate limiting). */
+    trustProxy: number;
+  };
+  /** Requests per minute per client on the HTTP server; 0 disables the limit. */
+  rateLimit: number;
+  /** Redis shared by several HTTP servers for rate limits; unset: limits are kept in memory. */
+  redisUrl?: string;
   /** The raw, validated variables, for apps that read more of their own. */
   env: NodeJS.ProcessEnv;
 };
@@ -68,7 +120,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     databaseUrl: c.KAIZEN_DATABASE_URL,
     dataDir: c.KAIZEN_DATA_DIR,
     logLevel: c.KAIZEN_LOG_LEVEL,
-    http: { host: c.KAIZEN_HTTP_HOST, port: c.KAIZEN_HTTP_PORT },
+    http: {
+      host: c.KAIZEN_HTTP_HOST,
+      port: c.KAIZEN_HTTP_PORT,
+      stateless: c.KAIZEN_HTTP_STATELESS,
+      allowedHosts: c.KAIZEN_HTTP_ALLOWED_HOSTS,
+      allowedOrigins: c.KAIZEN_HTTP_ALLOWED_ORIGINS,
+      trustProxy: c.KAIZEN_HTTP_TRUST_PROXY,
+    },
+    rateLimit: c.KAIZEN_RATE_LIMIT,
+    redisUrl: c.KAIZEN_REDIS_URL,
     env: { ...env, ...merged },
   };
 }

@@ -2,10 +2,13 @@ import { createKaizen, type KaizenService } from '@kaizen/core';
 import { openStore, storeKind, type DrizzleKnowledgeStore } from '@kaizen/storage';
 import type { KaizenConfig } from './config.js';
 import type { Logger } from './logger.js';
+import { databaseReadiness } from './readiness.js';
 
 export interface KaizenRuntime {
   kaizen: KaizenService;
   store: DrizzleKnowledgeStore;
+  /** Resolves when the database answers and every shipped migration is applied; rejects saying why not. */
+  checkReady(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -18,5 +21,5 @@ export async function startKaizen(config: KaizenConfig, logger: Logger): Promise
     { store: kind, dataDir: kind === 'pglite' ? config.dataDir : undefined, ms: Date.now() - started },
     'database ready',
   );
-  return { kaizen: createKaizen({ store }), store, close: () => store.close() };
+  return { kaizen: createKaizen({ store }), store, checkReady: databaseReadiness(store), close: () => store.close() };
 }

@@ -1,0 +1,159 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import cors from 'cors';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { KaizenService } from '@kaizen/core';
+import { createKaizenMcpServer } from '@kaizen/mcp';
+import { EventLog, type EventLogLimits } from './event-store.js';
+import { createGuard } from './guards.js';
+import { healthRoutes } from './health.js';
+import { RpcCode, sendRpcError } from './json-rpc.js';
+import { legacySseRoutes, MCP_PATH, MESSAGES_PATH, SSE_PATH, statefulRoutes, statelessRoutes } from './mcp-routes.js';
+import { createRateLimiter } from './rate-limit.js';
+import { requestLogger, requestLogging } from './request-log.js';
+import { SessionRegistry } from './sessions.js';
+
+export interface KaizenHttpOptions {
+  kaizen: KaizenService;
+  logger: Logger;
+  /** Readiness probe of the database (the runtime's checkReady: reachable, migrated). */
+  checkDatabase: () => Promise<void>;
+  host: string;
+  port: number;
+  stateless?: boolean;
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
+  trustProxy?: number;
+  /** Requests per minute per client; 0 or unset: no limit. */
+  rateLimit?: number;
+  redisUrl?: string;
+  /** Largest accepted JSON body (default 1 MiB: a knowledge entry is a few KB). */
+  bodyLimitBytes?: number;
+  /** How long shutdown waits for requests in progress before closing what is left (default 10 s). */
+  shutdownGraceMs?: number;
+  sessions?: { idleMs?: number; max?: number };
+  events?: EventLogLimits;
+}
+
+export interface KaizenHttpServer {
+  /** Starts listening; resolves with the bound address (port 0 picks a free one). */
+  listen(): Promise<AddressInfo>;
+  /** Graceful stop: refuse new work, finish requests in progress, close sessions and streams. */
+  shutdown(): Promise<void>;
+  readonly http: Server;
+}
+
+const MCP_PATHS = [MCP_PATH, SSE_PATH, MESSAGES_PATH];
+
+/** Kaizen's MCP server over HTTP: Streamable HTTP at /mcp, legacy SSE at /sse + /messages, health probes. */
+export async function createKaizenHttpServer(options: KaizenHttpOptions): Promise<KaizenHttpServer> {
+  const { logger } = options;
+  const newServer = () =>
+    createKaizenMcpServer(options.kaizen, {
+      onInternalError: (err, tool) => requestLogger(logger).error({ err, tool }, 'tool failed'),
+    });
+  const sessions = new SessionRegistry({
+    newServer,
+    events: new EventLog(options.events),
+    logger,
+    idleMs: options.sessions?.idleMs,
+    maxSessions: options.sessions?.max,
+  });
+  const guard = createGuard({ bindHost: options.host, allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins });
+  if (guard.warning) logger.warn(guard.warning);
+  const limiter = options.rateLimit ? await createRateLimiter({ limit: options.rateLimit, redisUrl: options.redisUrl, logger }) : undefined;
+
+  let draining = false;
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? 0);
+  app.use(requestLogging(logger));
+  app.use(healthRoutes({ checkDatabase: options.checkDatabase, draining: () => draining }));
+
+  const admit: RequestHandler = (req, res, next) => {
+    if (draining) {
+      res.set('Connection', 'close');
+      return sendRpcError(res, 503, RpcCode.server, 'Service Unavailable: the server is shutting down. Retry, another instance may answer.');
+    }
+    // Streams (GET) last as long as the session; shutdown waits only for requests that complete.
+    if (req.method === 'GET') return next();
+    inFlight++;
+    res.on('close', () => {
+      if (--inFlight === 0) idle?.();
+    });
+    next();
+  };
+  const jsonOnly: RequestHandler = (req, res, next) => {
+    if (req.method === 'POST' && !req.is('application/json')) {
+      return sendRpcError(res, 415, RpcCode.server, 'Unsupported Media Type: send JSON-RPC with Content-Type: application/json.');
+    }
+    next();
+  };
+  app.use(MCP_PATHS, admit, ...guard.middleware);
+  app.use(
+    MCP_PATHS,
+    cors({
+      origin: (origin, done) => done(null, !origin || guard.originAllowed(origin)),
+      exposedHeaders: ['Mcp-Session-Id', 'Mcp-Protocol-Version', 'X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
+      maxAge: 600,
+    }),
+  );
+  if (limiter) app.use(MCP_PATHS, limiter.middleware);
+  app.use(MCP_PATHS, jsonOnly, express.json({ limit: options.bodyLimitBytes ?? 1024 * 1024 }));
+  app.use(options.stateless ? statelessRoutes(newServer) : statefulRoutes(sessions));
+  app.use(legacySseRoutes(sessions));
+  app.use((req, res) => sendRpcError(res, 404, RpcCode.server, `Not Found: ${req.method} ${req.path}. MCP is served at ${MCP_PATH} (Streamable HTTP) and ${SSE_PATH} (legacy SSE).`));
+  app.use(errorHandler);
+
+  const http = createServer(app);
+  http.requestTimeout = 30_000; // time allowed to receive a whole request; responses and streams are not cut
+  http.headersTimeout = 15_000;
+  http.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts (60 s)
+
+  return {
+    http,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(options.port, options.host, () => {
+          http.off('error', reject);
+          resolve(http.address() as AddressInfo);
+        });
+      }),
+    shutdown: async () => {
+      if (draining) return;
+      draining = true;
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeIdleConnections();
+      const grace = options.shutdownGraceMs ?? 10_000;
+      if (inFlight > 0) {
+        logger.info({ inFlight }, 'waiting for requests in progress');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, grace);
+          idle = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      await sessions.closeAll();
+      http.closeAllConnections();
+      await closed;
+      await limiter?.close();
+    },
+  };
+}
+
+/** Body parser and unexpected failures end as JSON-RPC errors, never Express's HTML page or a stack. */
+const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const type = (err as { type?: string }).type;
+  if (type === 'entity.parse.failed') return sendRpcError(res, 400, RpcCode.parseError, 'Parse error: the body is not valid JSON.');
+  if (type === 'entity.too.large') return sendRpcError(res, 413, RpcCode.server, `Payload Too Large: the body exceeds ${(err as { limit?: number }).limit} bytes.`);
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return sendRpcError(res, 415, RpcCode.server, 'Unsupported Media Type: send UTF-8 JSON.');
+  req.log?.error({ err }, 'request failed');
+  sendRpcError(res, 500, -32603, 'Internal error: the request failed unexpectedly. Retry; if it persists, check the server logs.');
+};

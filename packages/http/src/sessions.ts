@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Logger } from 'pino';
+import type { EventLog, SessionEventStore } from './event-store.js';
+
+interface Session {
+  server: McpServer;
+  transport: StreamableHTTPServerTransport | SSEServerTransport;
+  events?: SessionEventStore;
+  /** Requests of this session being served right now (an open stream counts as one). */
+  active: number;
+  lastSeen: number;
+}
+
+export interface SessionOptions {
+  /** A fresh MCP server (over the one shared core) per session: the SDK binds a server to one transport. */
+  newServer: () => McpServer;
+  events: EventLog;
+  logger: Logger;
+  /** Sessions with no request for this long are closed (clients then start a new one, per the spec). */
+  idleMs?: number;
+  /** At most this many sessions at once; initialize is refused beyond. */
+  maxSessions?: number;
+}
+
+/**
+ * Every live MCP session, whichever transport carries it: Streamable HTTP sessions (Mcp-Session-Id) and
+ * legacy HTTP+SSE sessions (?sessionId=). Bounded in number and reaped when idle so that clients that
+ * vanish without DELETE do not hold memory forever.
+ */
+export class SessionRegistry {
+  private readonly sessions = new Map<string, Session>();
+  private readonly idleMs: number;
+  readonly maxSessions: number;
+  private readonly reaper: NodeJS.Timeout;
+
+  constructor(private readonly options: SessionOptions) {
+    this.idleMs = options.idleMs ?? 30 * 60_000;
+    this.maxSessions = options.maxSessions ?? 1_000;
+    this.reaper = setInterval(() => this.reapIdle(), Math.min(this.idleMs, 60_000));
+    this.reaper.unref();
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  get full(): boolean {
+    return this.sessions.size >= this.maxSessions;
+  }
+
+  /** A Streamable HTTP transport whose session registers itself once initialize succeeds. */
+  async openStreamable(): Promise<StreamableHTTPServerTransport> {
+    const server = this.options.newServer();
+    const events = this.options.events.forSession();
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      eventStore: events,
+      // Sent with the priming event: how long a client waits before resuming a dropped stream.
+      retryInterval: 1_000,
+      onsessioninitialized: (id) => {
+        this.sessions.set(id, { server, transport, events, active: 0, lastSeen: Date.now() });
+        this.options.logger.info({ session: id, transport: 'streamable-http', sessions: this.sessions.size }, 'session opened');
+      },
+    });
+    transport.onclose = () => this.forget(transport.sessionId);
+    await server.connect(transport);
+    return transport;
+  }
+
+  /** A legacy SSE session: the GET response is its stream, POST /messages?sessionId= its inbox. */
+  async openSse(endpoint: string, res: ServerResponse): Promise<SSEServerTransport> {
+    const server = this.options.newServer();
+    const transport = new SSEServerTransport(endpoint, res);
+    const id = transport.sessionId;
+    this.sessions.set(id, { server, transport, active: 1, lastSeen: Date.now() });
+    transport.onclose = () => this.forget(id);
+    await server.connect(transport);
+    this.options.logger.info({ session: id, transport: 'sse', sessions: this.sessions.size }, 'session opened');
+    return transport;
+  }
+
+  get(id: string): StreamableHTTPServerTransport | SSEServerTransport | undefined {
+    return this.sessions.get(id)?.transport;
+  }
+
+  /** Marks a request of the session as in progress until `done` is called. */
+  track(id: string): () => void {
+    const session = this.sessions.get(id);
+    if (!session) return () => undefined;
+    session.active++;
+    session.lastSeen = Date.now();
+    return () => {
+      session.active--;
+      session.lastSeen = Date.now();
+    };
+  }
+
+  /** Closes every session (shutdown): open streams end, clients see the server go. */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
+    clearInterval(this.reaper);
+  }
+
+  private forget(id: string | undefined): void {
+    if (!id) return;
+    const session = this.sessions.get(id);
+    if (!session) return;
+    this.sessions.delete(id);
+    session.events?.clear();
+    void session.server.close().catch(() => undefined);
+    this.options.logger.info({ session: id, sessions: this.sessions.size }, 'session closed');
+  }
+
+  private reapIdle(): void {
+    const now = Date.now();
+    for (const [id, session] of this.sessions) {
+      if (session.active === 0 && now - session.lastSeen > this.idleMs) {
+        this.options.logger.info({ session: id }, 'closing idle session');
+        void session.transport.close().catch(() => undefined);
+      }
+    }
+  }
+}
