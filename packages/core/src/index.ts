@@ -1,3 +1,4 @@
 export * from './store.js';
 export * from './service.js';
 export { newKnowledgeId } from './ids.js';
+export { exportRecords, importRecords, IMPORT_BATCH_SIZE, TRANSFER_PAGE_SIZE, type ImportOptions } from './transfer.js';

@@ -5,6 +5,7 @@ import {
   DeleteKnowledgeInput,
   DeleteNamespaceInput,
   DeleteScopeInput,
+  ExportInput,
   GLOBAL_NAMESPACE,
   GetNamespacesInput,
   GetTaskContextInput,
@@ -24,9 +25,11 @@ import {
   type NamespaceOutput,
   type ResolveConflictOutput,
   type ScopeOutput,
+  type TransferRecord,
 } from '@kaizen/domain';
 import { newKnowledgeId } from './ids.js';
-import type { KnowledgeStore, ScopeRecord } from './store.js';
+import type { ImportCounts, KnowledgeStore, ScopeRecord } from './store.js';
+import { defaultScopeDescription, exportRecords, importRecords } from './transfer.js';
 
 export const DEFAULT_RESULT_LIMIT = 15;
 
@@ -36,7 +39,6 @@ export interface KaizenOptions {
   newId?: () => string;
 }
 
-const defaultScopeDescription = (ns: string) => `Knowledge that applies to all of ${ns}.`;
 
 /**
  * Every Kaizen use case. Inputs are validated with the domain schemas (so any caller, not just MCP,
@@ -220,6 +222,21 @@ export class KaizenService {
     for (const [scope] of order) by_scope[scope] = {};
     for (const r of results) by_scope[r.scope]![r.id] = r.content;
     return { results, by_scope };
+  }
+
+  // ---------- bulk transfer ----------
+  /** Every namespace, scope, entry and suppression (or one namespace's) as transfer records, streamed. */
+  exportRecords(raw: unknown = {}): AsyncGenerator<TransferRecord> {
+    const input = parseInput(ExportInput, raw);
+    return exportRecords(this.store, { namespace: input.namespace });
+  }
+
+  /** Imports JSON Lines (one record per string) in one transaction; a bad line changes nothing. */
+  importRecords(
+    lines: AsyncIterable<string>,
+    options: { onProgress?: (counts: ImportCounts) => void; batchSize?: number } = {},
+  ): Promise<ImportCounts> {
+    return importRecords(this.store, lines, { ...options, newId: this.newId });
   }
 }
 

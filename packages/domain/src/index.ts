@@ -3,3 +3,4 @@ export * from './names.js';
 export * from './knowledge.js';
 export * from './tools.js';
 export * from './validation.js';
+export * from './transfer.js';

@@ -7,6 +7,9 @@ import {
   type TaskSize,
 } from '@kaizen/domain';
 import type {
+  ConflictRecord,
+  ImportBatch,
+  ImportCounts,
   KnowledgePatch,
   KnowledgeRecord,
   KnowledgeStore,
@@ -29,6 +32,7 @@ import {
   unknownScope,
 } from './scopes.js';
 import { searchKnowledge } from './search.js';
+import { exportConflictsPage, exportKnowledgePage, importBatches } from './bulk.js';
 import { query, queryOne, translateError, type Db, type Executor, type Tx } from './sql-util.js';
 
 export interface DrizzleStoreOptions {
@@ -324,6 +328,19 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
                  (SELECT count(*)::int FROM conflicts) AS suppressed`,
     );
     return row!;
+  }
+
+  // ---------- bulk transfer ----------
+  exportKnowledge(page: { namespace?: string; afterId?: string; limit: number }): Promise<KnowledgeRecord[]> {
+    return exportKnowledgePage(this.db, page);
+  }
+
+  exportConflicts(page: { namespace?: string; after?: ConflictRecord; limit: number }): Promise<ConflictRecord[]> {
+    return exportConflictsPage(this.db, page);
+  }
+
+  importBatches(batches: AsyncIterable<ImportBatch>, onProgress?: (counts: ImportCounts) => void): Promise<ImportCounts> {
+    return this.tx((tx) => importBatches(tx, batches, onProgress));
   }
 }
 
