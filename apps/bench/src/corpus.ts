@@ -79,11 +79,16 @@ export interface Corpus {
   common: string[];
 }
 
+/** Synthetic words standing for a scope's own subtopics and identifiers (component, table, job names). */
+const subtopics = (seed: number, count: number) =>
+  Array.from({ length: count }, (_, i) => `${SYLLABLES[(seed * 3 + i) % 20]}${SYLLABLES[(seed + i * 7) % 20]}${SYLLABLES[(i * 11 + seed) % 20]}`);
+
 export function corpusShape(): Corpus {
-  const topics = new Map(SCOPES.map((s) => [s.scope, s.topic.split(' ')]));
-  topics.set('global:default', 'onboarding conventions style naming reviews ownership on-call'.split(' '));
-  topics.set('platform:default', 'architecture standards libraries upgrades support-policy'.split(' '));
-  topics.set('acme:default', 'acme product customers roadmap glossary environments'.split(' '));
+  // A scope's vocabulary: its ten headline words, then forty rarer subtopic words.
+  const topics = new Map(SCOPES.map((s, i) => [s.scope, [...s.topic.split(' '), ...subtopics(i + 3, 40)]]));
+  topics.set('global:default', ['onboarding', 'conventions', 'style', 'naming', 'reviews', 'ownership', 'on-call', ...subtopics(0, 40)]);
+  topics.set('platform:default', ['architecture', 'standards', 'libraries', 'upgrades', 'support-policy', ...subtopics(1, 40)]);
+  topics.set('acme:default', ['acme', 'product', 'customers', 'roadmap', 'glossary', 'environments', ...subtopics(2, 40)]);
   return { scopes: [...DEFAULTS, ...SCOPES.map((s) => s.scope)], topics, common: COMMON.split(/\s+/).filter(Boolean) };
 }
 
@@ -104,7 +109,7 @@ export async function writeCorpus(path: string, entries: number, seed = 42): Pro
   for (const s of SCOPES) await write({ type: 'scope', scope: s.scope, description: `${s.topic.split(' ').slice(0, 3).join(', ')}`, parents: s.parents });
 
   const sizes = ['XS', 'S', 'M', 'L', 'XL'];
-  const topics = new Map([...shape.topics].map(([scope, words]) => [scope, new Zipf(words, 0.8)]));
+  const topics = new Map([...shape.topics].map(([scope, words]) => [scope, new Zipf(words, 1)]));
   const conflicts: [string, string][] = [];
   for (let i = 0; i < entries; i++) {
     const scope = shape.scopes[Math.floor(rand() * shape.scopes.length)]!;
@@ -136,14 +141,12 @@ export function tasks(count: number, seed = 7): { scope: string; queries: string
   const rand = random(seed);
   const shape = corpusShape();
   const parentsOf = new Map(SCOPES.map((s) => [s.scope, s.parents]));
+  const topics = new Map([...shape.topics].map(([scope, words]) => [scope, new Zipf(words, 1)]));
   const list: { scope: string; queries: string[] }[] = [];
   for (let i = 0; i < count; i++) {
     const s = SCOPES[Math.floor(rand() * SCOPES.length)]!.scope;
     const near = [s, ...(parentsOf.get(s) ?? [])];
-    const word = (scope: string) => {
-      const words = shape.topics.get(scope)!;
-      return words[Math.floor(rand() * words.length)]!;
-    };
+    const word = (scope: string) => topics.get(scope)!.pick(rand);
     const queries = Array.from({ length: 3 }, () => {
       const scope = near[Math.floor(rand() * near.length)]!;
       const extra = rand() < 0.5 ? ` ${shape.common[Math.floor(rand() * shape.common.length)]}` : '';

@@ -1,0 +1,11 @@
+import { openStore } from './dist/index.js';
+import { createKaizen } from '@kaizen/core';
+const store = await openStore({ dataDir: '/tmp/x/d1' });
+const kaizen = createKaizen({ store });
+const time = async (label, n, fn) => { const ms = []; for (let i = 0; i < n; i++) { const t = performance.now(); await fn(i); ms.push(performance.now() - t); } ms.sort((a,b)=>a-b); console.log(label, 'p50', ms[n>>1].toFixed(2), 'p95', ms[Math.floor(n*0.95)].toFixed(2)); };
+const qs = [['payment retries', 'kotlin coroutines', 'postgres index'], ['checkout cart', 'react ssr', 'ledger refund'], ['search ranking typo', 'warehouse etl', 'oauth token']];
+await time('search warm', 10, (i) => kaizen.getTaskContext({ scope: 'acme:mobile-payments', queries: qs[i%3] }));
+await time('search', 60, (i) => kaizen.getTaskContext({ scope: ['acme:mobile-payments','acme:web-checkout','acme:search'][i%3], queries: qs[i%3] }));
+await time('write', 100, (i) => kaizen.writeKnowledge({ scope: 'acme:web', content: `Lesson ${i} about caching.`, context: 'cache web' }));
+await time('select1', 100, () => store.ping());
+await store.close();
