@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import type { ImportCounts, KaizenService } from '@kaizen/core';
 
 /** Writes records as JSON Lines to stdout, a page at a time, waiting when the pipe is full. */
@@ -32,7 +32,7 @@ export async function importCommand(kaizen: KaizenService, file: string): Promis
   await opened.catch((error: NodeJS.ErrnoException) => {
     throw new Error(`cannot read "${file}" (${error.code ?? error.message}): pass a JSON Lines file, or "-" for stdin`);
   });
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  const lines = readLines(input);
   const started = performance.now();
   let reported = started;
   const rate = (counts: ImportCounts, now: number) => Math.round(counts.knowledge / Math.max((now - started) / 1000, 0.001));
@@ -51,4 +51,20 @@ export async function importCommand(kaizen: KaizenService, file: string): Promis
   );
   process.stdout.write(`${JSON.stringify({ ...counts, ms })}\n`);
   return 0;
+}
+
+/**
+ * Lines of a stream, pulled on demand. Not node:readline: its iterator drops the lines read before the
+ * consumer's first pull (the import pulls only once its transaction has begun), and it does not apply
+ * backpressure; a paused stream's own iterator does both right.
+ */
+async function* readLines(input: Readable): AsyncGenerator<string> {
+  input.setEncoding('utf8');
+  let rest = '';
+  for await (const chunk of input as AsyncIterable<string>) {
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop()!;
+    for (const part of parts) yield part.endsWith('\r') ? part.slice(0, -1) : part;
+  }
+  if (rest) yield rest;
 }
