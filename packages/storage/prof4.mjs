@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-const db = new PGlite('/tmp/x/d1');
+const db = new PGlite('/tmp/x/d2');
 await db.waitReady;
 for (const s of ['fsync', 'synchronous_commit', 'wal_sync_method', 'shared_buffers', 'work_mem']) console.log(s, (await db.query(`SHOW ${s}`)).rows[0]);
 const sid = (await db.query(`SELECT s.id FROM scopes s JOIN namespaces n ON n.id=s.namespace_id WHERE n.name='acme' AND s.name='mobile-payments'`)).rows[0].id;
@@ -11,7 +11,7 @@ const q = `EXPLAIN (ANALYZE, BUFFERS) WITH RECURSIVE chain(id, depth) AS (
         ancestors AS (SELECT id, min(depth) AS depth FROM chain GROUP BY id),
         queries AS (
           SELECT replace(plainto_tsquery('english', q)::text, ' & ', ' | ')::tsquery AS tsq
-          FROM unnest(ARRAY['payment retries','kotlin coroutines','postgres index']) AS q
+          FROM unnest(ARRAY['ledger idempotency','stripe refund','postgres migration']) AS q
           WHERE plainto_tsquery('english', q)::text <> ''
         ),
         hits AS (
@@ -28,8 +28,4 @@ const q = `EXPLAIN (ANALYZE, BUFFERS) WITH RECURSIVE chain(id, depth) AS (
         LIMIT 15`;
 for (let i = 0; i < 2; i++) { const r = await db.query(q); if (i) console.log(r.rows.map(r => r['QUERY PLAN']).join('\n')); }
 const t = async (label, n, fn) => { const ms=[]; for (let i=0;i<n;i++){const s=performance.now(); await fn(i); ms.push(performance.now()-s);} ms.sort((a,b)=>a-b); console.log(label, ms[n>>1].toFixed(2), ms[Math.floor(n*.95)].toFixed(2)); };
-await t('insert+commit', 50, (i) => db.transaction(async (tx) => { await tx.query(`INSERT INTO knowledge (id, scope_id, content, context) VALUES ($1, ${sid}, 'x y z caching', 'cache')`, ['zz'+i]); }));
-await db.exec('SET synchronous_commit = off');
-await t('insert+commit async', 50, (i) => db.transaction(async (tx) => { await tx.query(`INSERT INTO knowledge (id, scope_id, content, context) VALUES ($1, ${sid}, 'x y z caching', 'cache')`, ['zy'+i]); }));
-await db.exec('DELETE FROM knowledge WHERE id LIKE \'z%\'');
 await db.close();

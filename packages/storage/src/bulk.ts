@@ -101,7 +101,11 @@ export async function importBatches(
     }
     onProgress?.({ ...counts });
   }
-  for (const definition of deferred ?? []) await tx.execute(sql.raw(definition));
+  if (deferred) {
+    for (const definition of deferred) await tx.execute(sql.raw(definition));
+    // The planner's statistics are stale after a large load, and PGlite runs no autovacuum.
+    await tx.execute(sql`ANALYZE knowledge`);
+  }
   return counts;
 }
 
@@ -109,7 +113,7 @@ export async function importBatches(
  * Maintaining the full-text (GIN/GiST) indexes row by row costs about a third of a large import;
  * building them once at the end is faster. A large import (at least this many entries, and at least
  * as many as the table held) drops them inside its transaction and recreates them from their own
- * definitions before committing; a rollback restores them. On PostgreSQL the dropped index locks the
+ * definitions before committing (then refreshes the table's statistics); a rollback restores them. On PostgreSQL the dropped index locks the
  * knowledge table against other connections until the import commits.
  */
 const DEFER_INDEXES_AFTER = 2000;

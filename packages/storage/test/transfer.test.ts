@@ -1,8 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKaizen, type KaizenService } from '@kaizen/core';
 import { isKaizenError, type KaizenError } from '@kaizen/domain';
 import { openStore, type DrizzleKnowledgeStore } from '../src/index.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../src/testing.js';
+import { query } from '../src/sql-util.js';
 
 async function* linesOf(text: string | string[]): AsyncGenerator<string> {
   for (const line of Array.isArray(text) ? text : text.split('\n')) yield line;
@@ -130,6 +132,35 @@ describe.each(testDatabaseKinds())('import / export on %s', (kind) => {
     });
     const [entry] = (await exportLines(target)).filter((l) => l.includes('"knowledge"')).map((l) => JSON.parse(l));
     expect(entry.id).toMatch(/^[A-Za-z0-9]{12}$/);
+  });
+
+  it('rebuilds the full-text indexes of a large import, and restores them when it is refused', async () => {
+    const target = await freshKaizen();
+    const names = async () =>
+      (
+        await query<{ indexname: string }>(
+          (target.store as DrizzleKnowledgeStore).db,
+          sql`SELECT indexname FROM pg_indexes WHERE tablename = 'knowledge' AND indexdef LIKE '%USING gin%' ORDER BY indexname`,
+        )
+      ).map((r) => r.indexname);
+    const indexesBefore = await names();
+    expect(indexesBefore.length).toBeGreaterThan(0);
+    const lines = [
+      rec({ type: 'namespace', name: 'acme', description: 'Acme' }),
+      rec({ type: 'scope', scope: 'acme:web', description: 'Web' }),
+      ...Array.from({ length: 2500 }, (_, i) =>
+        rec({ type: 'knowledge', scope: 'acme:web', content: `Rule ${i} for kubernetes probes.`, context: `kubernetes probe ${i}` }),
+      ),
+    ];
+    const refused = await importError(target, [...lines, rec({ type: 'knowledge', scope: 'acme:web', content: 'x', context: '' })]);
+    expect(refused.message).toMatch(/^line 2503: context: /);
+    expect(await names()).toEqual(indexesBefore);
+    expect((await target.store.stats()).knowledge).toBe(0);
+
+    await target.importRecords(linesOf(lines));
+    expect(await names()).toEqual(indexesBefore);
+    const found = await target.getTaskContext({ scope: 'acme:web', queries: ['kubernetes probes'], limit: 50 });
+    expect(found.results).toHaveLength(50);
   });
 
   describe('refuses a bad file with the line number and changes nothing', () => {
