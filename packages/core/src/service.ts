@@ -5,6 +5,7 @@ import {
   DeleteKnowledgeInput,
   DeleteNamespaceInput,
   DeleteScopeInput,
+  ExportInput,
   GLOBAL_NAMESPACE,
   GetNamespacesInput,
   GetTaskContextInput,
@@ -24,11 +25,13 @@ import {
   type NamespaceOutput,
   type ResolveConflictOutput,
   type ScopeOutput,
+  type TransferRecord,
 } from '@kaizen/domain';
 import { KnowledgeBrowser } from './browse.js';
 import { ChangeFeed } from './events.js';
 import { newKnowledgeId } from './ids.js';
-import type { KnowledgeStatus, KnowledgeStore, ScopeRecord } from './store.js';
+import type { ImportCounts, KnowledgeStatus, KnowledgeStore, ScopeRecord } from './store.js';
+import { defaultScopeDescription, exportRecords, importRecords } from './transfer.js';
 
 export const DEFAULT_RESULT_LIMIT = 15;
 
@@ -38,7 +41,6 @@ export interface KaizenOptions {
   newId?: () => string;
 }
 
-const defaultScopeDescription = (ns: string) => `Knowledge that applies to all of ${ns}.`;
 
 /**
  * Every Kaizen use case. Inputs are validated with the domain schemas (so any caller, not just MCP,
@@ -260,6 +262,24 @@ export class KaizenService {
     for (const [scope] of order) by_scope[scope] = {};
     for (const r of results) by_scope[r.scope]![r.id] = r.content;
     return { results, by_scope };
+  }
+
+  // ---------- bulk transfer ----------
+  /** Every namespace, scope, entry and suppression (or one namespace's) as transfer records, streamed. */
+  exportRecords(raw: unknown = {}): AsyncGenerator<TransferRecord> {
+    const input = parseInput(ExportInput, raw);
+    return exportRecords(this.store, { namespace: input.namespace });
+  }
+
+  /** Imports JSON Lines (one record per string) in one transaction; a bad line changes nothing. */
+  async importRecords(
+    lines: AsyncIterable<string>,
+    options: { onProgress?: (counts: ImportCounts) => void; batchSize?: number } = {},
+  ): Promise<ImportCounts> {
+    const counts = await importRecords(this.store, lines, { ...options, newId: this.newId });
+    // Sessions in this process learn that the resource list changed (the CLI runs in its own process).
+    this.changes.emit({ kind: 'namespace', namespaces: [], listChanged: true });
+    return counts;
   }
 }
 

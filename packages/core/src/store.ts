@@ -137,4 +137,37 @@ export interface KnowledgeStore {
   knowledgeCounts(scopes: string[]): Promise<Record<string, { entries: number; suppressed: number }>>;
   /** Scope and conflict status of each existing entry among `ids` (missing ids are left out). */
   knowledgeStatus(ids: string[]): Promise<Record<string, KnowledgeStatus>>;
+  // ---------- bulk transfer (kaizen import / export) ----------
+  /** One page of entries in id order after `afterId` (keyset pagination), optionally of one namespace. */
+  exportKnowledge(page: { namespace?: string; afterId?: string; limit: number }): Promise<KnowledgeRecord[]>;
+  /**
+   * One page of suppressions ordered by (active id, suppressed id), after `after`; with a namespace,
+   * those whose suppressed entry lives in it. A null active id sorts first.
+   */
+  exportConflicts(page: { namespace?: string; after?: ConflictRecord; limit: number }): Promise<ConflictRecord[]>;
+  /**
+   * Applies an import in ONE transaction, consuming the batches as they come: if a batch is refused or
+   * the source throws (a bad line further on), everything rolls back. Batches arrive in the order
+   * namespaces, scopes, knowledge, conflicts. Errors name the line of the record at fault.
+   */
+  importBatches(batches: AsyncIterable<ImportBatch>, onProgress?: (counts: ImportCounts) => void): Promise<ImportCounts>;
+}
+
+export interface ConflictRecord {
+  activeId: string | null;
+  suppressedId: string;
+}
+
+/** Every imported record carries the line it came from, for error messages. */
+export type ImportBatch =
+  | { kind: 'namespaces'; items: (NamespaceRecord & { line: number; defaultScopeDescription: string })[] }
+  | { kind: 'scopes'; items: { line: number; scope: string; description: string; parents: string[] }[] }
+  | { kind: 'knowledge'; items: (NewKnowledge & { line: number; createdAt?: Date; updatedAt?: Date })[] }
+  | { kind: 'conflicts'; items: (ConflictRecord & { line: number })[] };
+
+export interface ImportCounts {
+  namespaces: number;
+  scopes: number;
+  knowledge: number;
+  conflicts: number;
 }

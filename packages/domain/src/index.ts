@@ -4,3 +4,4 @@ export * from './knowledge.js';
 export * from './tools.js';
 export * from './validation.js';
 export * from './surface.js';
+export * from './transfer.js';

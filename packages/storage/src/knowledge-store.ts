@@ -8,6 +8,9 @@ import {
 } from '@kaizen/domain';
 import type {
   KnowledgeListing,
+  ConflictRecord,
+  ImportBatch,
+  ImportCounts,
   KnowledgePatch,
   KnowledgeRecord,
   KnowledgeStatus,
@@ -21,7 +24,7 @@ import type {
   SearchRequest,
   StoreStats,
 } from '@kaizen/core';
-import { conflicts, knowledge, namespaces, scopeParents, scopes } from './schema.js';
+import { conflicts, namespaces, scopeParents, scopes } from './schema.js';
 import {
   GLOBAL_DEFAULT,
   findCycle,
@@ -34,6 +37,7 @@ import {
 } from './scopes.js';
 import { searchKnowledge } from './search.js';
 import * as browse from './browse.js';
+import { exportConflictsPage, exportKnowledgePage, importBatches } from './bulk.js';
 import { query, queryOne, translateError, type Db, type Executor, type Tx } from './sql-util.js';
 
 export interface DrizzleStoreOptions {
@@ -242,21 +246,31 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
   }
 
   // ---------- knowledge ----------
-  writeKnowledge(entry: NewKnowledge): Promise<KnowledgeRecord> {
-    return this.tx(async (tx) => {
-      const scope = await requireScope(tx, entry.scope);
-      if (await knowledgeExists(tx, entry.id)) {
-        throw new KaizenError('ALREADY_EXISTS', `id: an entry with id "${entry.id}" already exists.`);
+  /**
+   * One statement on the hot path (the insert resolves the scope and returns the row), so a write is
+   * a single round trip; the reason for a refusal is looked up only when nothing was inserted.
+   */
+  async writeKnowledge(entry: NewKnowledge): Promise<KnowledgeRecord> {
+    const ref = parseScope(entry.scope);
+    try {
+      const row = await queryOne<{ created_at: Date | string; updated_at: Date | string }>(
+        this.db,
+        sql`INSERT INTO knowledge (id, scope_id, content, context, task_size)
+            SELECT ${entry.id}, s.id, ${entry.content}, ${entry.context}, ${rankOf(entry.taskSize)}::smallint
+            FROM scopes s JOIN namespaces n ON n.id = s.namespace_id
+            WHERE n.name = ${ref.namespace} AND s.name = ${ref.name}
+            ON CONFLICT (id) DO NOTHING
+            RETURNING created_at, updated_at`,
+      );
+      if (row) {
+        const { id, scope, content, context, taskSize } = entry;
+        return { id, scope, content, context, taskSize, createdAt: new Date(row.created_at), updatedAt: new Date(row.updated_at) };
       }
-      await tx.insert(knowledge).values({
-        id: entry.id,
-        scopeId: scope.id,
-        content: entry.content,
-        context: entry.context,
-        taskSize: rankOf(entry.taskSize),
-      });
-      return (await loadKnowledge(tx, entry.id))!;
-    });
+    } catch (error) {
+      throw translateError(error);
+    }
+    await requireScope(this.db, entry.scope);
+    throw new KaizenError('ALREADY_EXISTS', `id: an entry with id "${entry.id}" already exists.`);
   }
 
   getKnowledge(id: string): Promise<KnowledgeRecord | null> {
@@ -350,6 +364,19 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
 
   knowledgeStatus(ids: string[]): Promise<Record<string, KnowledgeStatus>> {
     return browse.knowledgeStatus(this.db, ids);
+  }
+
+  // ---------- bulk transfer ----------
+  exportKnowledge(page: { namespace?: string; afterId?: string; limit: number }): Promise<KnowledgeRecord[]> {
+    return exportKnowledgePage(this.db, page);
+  }
+
+  exportConflicts(page: { namespace?: string; after?: ConflictRecord; limit: number }): Promise<ConflictRecord[]> {
+    return exportConflictsPage(this.db, page);
+  }
+
+  importBatches(batches: AsyncIterable<ImportBatch>, onProgress?: (counts: ImportCounts) => void): Promise<ImportCounts> {
+    return this.tx((tx) => importBatches(tx, batches, onProgress));
   }
 }
 

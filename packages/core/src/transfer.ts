@@ -1,0 +1,245 @@
+/**
+ * Bulk export and import as JSON Lines records (`@kaizen/domain` transfer schemas). Export streams
+ * page by page (keyset pagination), so it never holds the database in memory. Import validates each
+ * line as it streams and hands batches to the store, which applies them all in one transaction: a bad
+ * line anywhere, or a refused reference, rolls everything back.
+ */
+import {
+  DEFAULT_SCOPE,
+  GLOBAL_DEFAULT_SCOPE,
+  KaizenError,
+  TRANSFER_RECORD_TYPES,
+  TransferRecord,
+  isKaizenError,
+  parseScope,
+  type ConflictTransferRecord,
+  type KnowledgeTransferRecord,
+} from '@kaizen/domain';
+import type { ImportBatch, ImportCounts, KnowledgeRecord, KnowledgeStore, ScopeRecord } from './store.js';
+
+export const TRANSFER_PAGE_SIZE = 1000;
+/** Entries per INSERT statement: large enough to amortise the round trip, small enough to stream. */
+export const IMPORT_BATCH_SIZE = 1000;
+/** After the first bad line an import keeps validating (to report more at once) up to this many errors. */
+const MAX_REPORTED_ERRORS = 20;
+const MAX_SUPPRESSED_PER_RECORD = 1000;
+
+export const defaultScopeDescription = (ns: string) => `Knowledge that applies to all of ${ns}.`;
+
+// ---------- export ----------
+export async function* exportRecords(
+  store: KnowledgeStore,
+  options: { namespace?: string; pageSize?: number } = {},
+): AsyncGenerator<TransferRecord> {
+  const { namespace } = options;
+  const pageSize = options.pageSize ?? TRANSFER_PAGE_SIZE;
+  const namespaces = await store.listNamespaces({ namespace });
+  if (namespace !== undefined && namespaces.length === 0) {
+    throw new KaizenError('NOT_FOUND', `namespace: "${namespace}" does not exist. Run without --namespace to export everything.`);
+  }
+  for (const ns of namespaces) yield { type: 'namespace', name: ns.name, description: ns.description };
+  for (const s of await store.listScopes({ namespace })) {
+    yield { type: 'scope', scope: s.scope, description: s.description, parents: explicitParents(s) };
+  }
+
+  let afterId: string | undefined;
+  for (;;) {
+    const page = await store.exportKnowledge({ namespace, afterId, limit: pageSize });
+    for (const k of page) yield knowledgeRecord(k);
+    if (page.length < pageSize) break;
+    afterId = page[page.length - 1]!.id;
+  }
+
+  // Suppressions come ordered by winner: consecutive rows with one winner make one record.
+  let group: ConflictTransferRecord | undefined;
+  let after: { activeId: string | null; suppressedId: string } | undefined;
+  for (;;) {
+    const page = await store.exportConflicts({ namespace, after, limit: pageSize });
+    for (const c of page) {
+      if (group && group.active_id === c.activeId && group.suppressed_ids.length < MAX_SUPPRESSED_PER_RECORD) {
+        group.suppressed_ids.push(c.suppressedId);
+      } else {
+        if (group) yield group;
+        group = { type: 'conflict', active_id: c.activeId, suppressed_ids: [c.suppressedId] };
+      }
+    }
+    if (page.length < pageSize) break;
+    after = page[page.length - 1];
+  }
+  if (group) yield group;
+}
+
+/** The parents a user named: the implicit ns:default (and global:default of a default scope) left out. */
+function explicitParents(s: ScopeRecord): string[] {
+  const implicit = parseScope(s.scope).name === DEFAULT_SCOPE ? GLOBAL_DEFAULT_SCOPE : `${s.namespace}:${DEFAULT_SCOPE}`;
+  return s.parents.filter((p) => p !== implicit);
+}
+
+function knowledgeRecord(k: KnowledgeRecord): KnowledgeTransferRecord {
+  return {
+    type: 'knowledge',
+    id: k.id,
+    scope: k.scope,
+    content: k.content,
+    context: k.context,
+    ...(k.taskSize ? { task_size: k.taskSize } : {}),
+    created_at: k.createdAt.toISOString(),
+    updated_at: k.updatedAt.toISOString(),
+  };
+}
+
+// ---------- import ----------
+export interface ImportOptions {
+  newId: () => string;
+  batchSize?: number;
+  onProgress?: (counts: ImportCounts) => void;
+}
+
+export async function importRecords(
+  store: KnowledgeStore,
+  lines: AsyncIterable<string>,
+  options: ImportOptions,
+): Promise<ImportCounts> {
+  try {
+    return await store.importBatches(validatedBatches(lines, options), options.onProgress);
+  } catch (error) {
+    if (!isKaizenError(error)) throw error;
+    throw new KaizenError(error.code, `${error.message}\nNothing was imported.`, error.details);
+  }
+}
+
+/** Parses and checks each line, yielding batches until the first error; then only collects errors. */
+async function* validatedBatches(lines: AsyncIterable<string>, options: ImportOptions): AsyncGenerator<ImportBatch> {
+  const batchSize = options.batchSize ?? IMPORT_BATCH_SIZE;
+  const checker = new LineChecker();
+  const errors: string[] = [];
+  let pending: ImportBatch | undefined;
+  let lineNo = 0;
+  for await (const raw of lines) {
+    lineNo++;
+    if (raw.trim() === '') continue;
+    let record: TransferRecord;
+    try {
+      record = checker.check(raw, lineNo);
+    } catch (error) {
+      if (!isKaizenError(error)) throw error;
+      errors.push(error.message);
+      if (errors.length >= MAX_REPORTED_ERRORS) {
+        errors.push(`(stopped after ${MAX_REPORTED_ERRORS} errors)`);
+        break;
+      }
+      continue;
+    }
+    if (errors.length) continue;
+    const batch = toBatch(record, lineNo, options.newId);
+    if (pending && (pending.kind !== batch.kind || ((batch.kind === 'knowledge' || batch.kind === 'conflicts') && pending.items.length >= batchSize))) {
+      yield pending;
+      pending = undefined;
+    }
+    if (!pending) pending = batch;
+    else (pending.items as unknown[]).push(...batch.items);
+  }
+  if (errors.length) {
+    throw new KaizenError('INVALID_INPUT', errors.join('\n'), { errors: errors.length });
+  }
+  if (pending) yield pending;
+}
+
+function toBatch(record: TransferRecord, line: number, newId: () => string): ImportBatch {
+  switch (record.type) {
+    case 'namespace':
+      return {
+        kind: 'namespaces',
+        items: [{ line, name: record.name, description: record.description, defaultScopeDescription: defaultScopeDescription(record.name) }],
+      };
+    case 'scope':
+      return { kind: 'scopes', items: [{ line, scope: record.scope, description: record.description, parents: record.parents }] };
+    case 'knowledge':
+      return {
+        kind: 'knowledge',
+        items: [
+          {
+            line,
+            id: record.id ?? newId(),
+            scope: record.scope,
+            content: record.content,
+            context: record.context,
+            taskSize: record.task_size ?? null,
+            createdAt: record.created_at ? new Date(record.created_at) : undefined,
+            updatedAt: record.updated_at ? new Date(record.updated_at) : undefined,
+          },
+        ],
+      };
+    case 'conflict':
+      return {
+        kind: 'conflicts',
+        items: record.suppressed_ids.map((suppressedId) => ({ line, activeId: record.active_id, suppressedId })),
+      };
+  }
+}
+
+/** What can be checked from the file alone: JSON, schema, order of types, duplicates, default scopes. */
+class LineChecker {
+  private stage = 0;
+  private readonly namespaces = new Set<string>();
+  private readonly scopes = new Set<string>();
+  private readonly ids = new Set<string>();
+  private readonly suppressed = new Set<string>();
+
+  check(raw: string, line: number): TransferRecord {
+    const fail = (message: string) => new KaizenError('INVALID_INPUT', `line ${line}: ${message}`, { line });
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (error) {
+      throw fail(`not valid JSON (${(error as Error).message}): write one JSON object per line`);
+    }
+    const parsed = TransferRecord.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = issue.path.length ? issue.path.join('.') : 'keys' in issue ? String(issue.keys[0]) : 'type';
+      throw fail(`${field}: ${issue.message}`);
+    }
+    const record = parsed.data;
+    const stage = TRANSFER_RECORD_TYPES.indexOf(record.type);
+    if (stage < this.stage) {
+      throw fail(
+        `type: a "${record.type}" record after "${TRANSFER_RECORD_TYPES[this.stage]}" records: put records in the order ${TRANSFER_RECORD_TYPES.join(', ')}`,
+      );
+    }
+    this.stage = stage;
+    this.checkUnique(record, fail);
+    return record;
+  }
+
+  private checkUnique(record: TransferRecord, fail: (message: string) => KaizenError): void {
+    const once = (seen: Set<string>, key: string, message: string) => {
+      if (seen.has(key)) throw fail(message);
+      seen.add(key);
+    };
+    switch (record.type) {
+      case 'namespace':
+        return once(this.namespaces, record.name, `name: namespace "${record.name}" appears twice in the file; keep one record`);
+      case 'scope': {
+        once(this.scopes, record.scope, `scope: "${record.scope}" appears twice in the file; keep one record`);
+        const ref = parseScope(record.scope);
+        if (ref.name !== DEFAULT_SCOPE) return;
+        const allowed = record.scope === GLOBAL_DEFAULT_SCOPE ? [] : [GLOBAL_DEFAULT_SCOPE];
+        if (record.parents.some((p) => !allowed.includes(p))) {
+          throw fail(`parents: "${record.scope}" is a default scope; its parents are fixed, so leave "parents" empty`);
+        }
+        return;
+      }
+      case 'knowledge':
+        if (record.id !== undefined) {
+          once(this.ids, record.id, `id: "${record.id}" appears twice in the file; ids are unique, drop one or remove its id`);
+        }
+        return;
+      case 'conflict':
+        for (const id of record.suppressed_ids) {
+          once(this.suppressed, id, `suppressed_ids: "${id}" is suppressed twice in the file; an entry has one winner, keep one`);
+        }
+        return;
+    }
+  }
+}
