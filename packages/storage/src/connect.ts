@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -48,12 +49,14 @@ export async function openStore(config: StoreConfig = {}): Promise<DrizzleKnowle
 
 async function openPglite(config: StoreConfig): Promise<DrizzleKnowledgeStore> {
   let client: PGlite;
+  // pg_trgm matches misspelt query terms against the vocabulary (see search.ts).
+  const extensions = { pg_trgm };
   if (config.databaseUrl === MEMORY_URL) {
-    client = new PGlite();
+    client = new PGlite({ extensions });
   } else {
     const dir = resolve(config.dataDir ?? defaultDataDir());
     mkdirSync(dir, { recursive: true });
-    client = new PGlite(dir);
+    client = new PGlite(dir, { extensions });
   }
   await client.waitReady;
   const db = drizzlePglite(client) as unknown as Db;
