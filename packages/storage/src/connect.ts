@@ -49,7 +49,8 @@ export async function openStore(config: StoreConfig = {}): Promise<DrizzleKnowle
 
 async function openPglite(config: StoreConfig): Promise<DrizzleKnowledgeStore> {
   let client: PGlite;
-  // pg_trgm matches misspelt query terms against the vocabulary (see search.ts).
+  // pg_trgm matches misspelt query terms against the vocabulary (see search.ts). Not btree_gin: loaded
+  // beside pg_trgm in PGlite 0.5, it breaks pg_trgm's % operator (the next query never returns).
   const extensions = { pg_trgm };
   if (config.databaseUrl === MEMORY_URL) {
     client = new PGlite({ extensions });

@@ -73,7 +73,7 @@ export const knowledge = pgTable(
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(
-        sql`setweight(to_tsvector('english', regexp_replace(coalesce(context, ''), '([[:alpha:]]+)[.]([[:alpha:]]+)', '\1\2 \1 \2', 'g')), 'A') || setweight(to_tsvector('english', regexp_replace(coalesce(content, ''), '([[:alpha:]]+)[.]([[:alpha:]]+)', '\1\2 \1 \2', 'g')), 'B')`,
+        sql`setweight(to_tsvector('english', regexp_replace(coalesce(context, ''), '([[:alpha:]]+)[.]([[:alpha:]]+)', '\\1\\2 \\1 \\2', 'g')), 'A') || setweight(to_tsvector('english', regexp_replace(coalesce(content, ''), '([[:alpha:]]+)[.]([[:alpha:]]+)', '\\1\\2 \\1 \\2', 'g')), 'B')`,
       ),
     ...timestamps,
   },

@@ -4,14 +4,14 @@ import type { SearchHit, SearchRequest } from '@kaizen/core';
 import { query, textArray, type Executor } from './sql-util.js';
 
 /**
- * The ranking of get_task_context, in one SQL statement (README "Ranking" explains the why).
+ * The ranking of get_task_context, in one SQL statement (the README's "Ranking" section says why).
  *
  * Per query: its significant terms (stemmed, stop words dropped) are "slots"; a term unknown to the
  * corpus is replaced by up to two near spellings from the vocabulary (pg_trgm). An entry scores, per
  * query, the share of the query's rarity (IDF) it covers, a term in `context` counting fully and one in
- * `content` at CONTENT_WEIGHT. The queries of a task combine as a noisy-or, so that an entry matched
- * by several queries outranks one matched by a single query. The result is scaled by how specific the
- * entry's scope is in the chain, and entries under MIN_RELEVANCE are dropped.
+ * `content` at contentWeight. The queries of a task combine as a noisy-or, so that an entry matched by
+ * several queries outranks one matched by a single query. Entries under minRelevance are dropped; the
+ * rest are scaled by how specific their scope is in the chain.
  */
 export const RANKING = {
   /** Weight of a term matched in content only; context terms weigh 1. */
@@ -23,9 +23,17 @@ export const RANKING = {
   typoSimilarity: 0.4,
   /** Shorter terms are not corrected: their trigrams say too little. */
   typoMinLength: 4,
-  /** Below this, an entry is not relevant enough to return. */
-  minRelevance: 0.2,
-  /** Scope boosts: own scope, then named parents (per step of distance), namespace defaults, global. */
+  /** Below this text score (before the scope boost), an entry is not relevant enough to return. */
+  minRelevance: 0.3,
+  /**
+   * Terms found in at most this share of the entries (or at most selectiveMin entries) select candidates;
+   * commoner terms only add to the score of entries selected otherwise. That bounds the work per query:
+   * an entry sharing nothing but common terms with a query stays under the floor anyway, unless it has
+   * every term of the query, and those entries are selected too.
+   */
+  selectiveShare: 0.01,
+  selectiveMin: 100,
+  /** Scope boosts: own scope, then named parents (less per step of distance), namespace defaults, global. */
   boostOwn: 1,
   boostParent: 0.92,
   boostParentStep: 0.02,
@@ -40,9 +48,9 @@ export const RANKING = {
 const dottedNames = (text: SQL): SQL =>
   sql`regexp_replace(${text}, '([[:alpha:]]+)[.]([[:alpha:]]+)', '\\1\\2 \\1 \\2', 'g')`;
 
-/** A tsquery of exactly one lexeme (no parsing, no stemming), optionally restricted to weight A. */
-const lexemeQuery = (lexeme: SQL, suffix = '') =>
-  sql`('''' || replace(replace(${lexeme}, '\\', '\\\\'), '''', '''''') || '''${sql.raw(suffix)}')::tsquery`;
+/** A lexeme quoted for tsquery input, so that it is taken as is: no parsing, no stemming. */
+const quotedLexeme = (lexeme: SQL): SQL =>
+  sql`'''' || replace(replace(${lexeme}, '\\', '\\\\'), '''', '''''') || ''''`;
 
 export async function searchKnowledge(db: Executor, scopeId: number, request: SearchRequest): Promise<SearchHit[]> {
   const size = request.taskSize ? taskSizeRank(request.taskSize) : null;
@@ -59,7 +67,7 @@ export async function searchKnowledge(db: Executor, scopeId: number, request: Se
               WHEN a.depth = 0 THEN ${r.boostOwn}::float8
               WHEN n.name = 'global' THEN ${r.boostGlobal}::float8
               WHEN s.name = 'default' THEN ${r.boostNamespaceDefault}::float8
-              ELSE ${r.boostParent}::float8 - ${r.boostParentStep}::float8 * (a.depth - 1)
+              ELSE greatest(${r.boostParent}::float8 - ${r.boostParentStep}::float8 * (a.depth - 1), ${r.boostNamespaceDefault}::float8)
             END AS boost
           FROM (SELECT id, min(depth) AS depth FROM chain GROUP BY id) a
           JOIN scopes s ON s.id = a.id JOIN namespaces n ON n.id = s.namespace_id
@@ -84,10 +92,14 @@ export async function searchKnowledge(db: Executor, scopeId: number, request: Se
           WHERE s.df = 0 AND length(s.term) >= ${r.typoMinLength}
         ),
         weighted AS (
-          SELECT f.qi, f.term, f.form, f.sim,
-                 ln(1 + (c.n - f.df + 0.5) / (f.df + 0.5)) AS idf,
-                 ${lexemeQuery(sql`f.form`)} AS tsq, ${lexemeQuery(sql`f.form`, ':A')} AS tsq_a
+          SELECT f.qi, f.term, f.sim, f.df, ln(1 + (c.n - f.df + 0.5) / (f.df + 0.5)) AS idf,
+                 f.df <= greatest(c.n * ${r.selectiveShare}::float8, ${r.selectiveMin}) AS selective,
+                 ${quotedLexeme(sql`f.form`)} AS lexeme
           FROM forms f CROSS JOIN corpus c
+        ),
+        lexemes AS MATERIALIZED (
+          -- Materialised so that each tsquery is parsed once, not once per candidate.
+          SELECT w.*, w.lexeme::tsquery AS tsq, (w.lexeme || ':A')::tsquery AS tsq_context FROM weighted w
         ),
         masses AS (
           SELECT s.qi, s.term, max(w.idf) AS mass FROM slots s LEFT JOIN weighted w USING (qi, term) GROUP BY s.qi, s.term
@@ -98,27 +110,47 @@ export async function searchKnowledge(db: Executor, scopeId: number, request: Se
           FROM (SELECT qi, mass, avg(mass) OVER (PARTITION BY qi) AS avg_mass FROM masses) m
           GROUP BY qi HAVING sum(coalesce(mass, avg_mass)) > 0
         ),
+        slot_forms AS (
+          SELECT qi, term, '(' || string_agg(lexeme, ' | ') || ')' AS any_form, bool_or(selective) AS selective
+          FROM weighted GROUP BY qi, term
+        ),
+        candidate_query AS (
+          -- One GIN scan: any selective term, or every term of a query that has no selective term (an entry
+          -- with every term of a query that has one is selected by it anyway).
+          SELECT string_agg(part, ' | ')::tsquery AS tsq FROM (
+            SELECT lexeme AS part FROM weighted WHERE selective
+            UNION ALL
+            SELECT '(' || string_agg(any_form, ' & ') || ')' FROM slot_forms GROUP BY qi HAVING NOT bool_or(selective)
+          ) parts
+        ),
+        candidates AS (
+          SELECT k.id, k.search, a.boost, a.depth
+          FROM knowledge k JOIN ancestors a ON a.id = k.scope_id
+          WHERE k.search @@ (SELECT tsq FROM candidate_query)
+            AND k.scope_id = ANY ((SELECT array_agg(id) FROM ancestors)::int[])
+            AND (${size}::int IS NULL OR k.task_size IS NULL OR k.task_size >= ${size}::int)
+            AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.suppressed_id = k.id)
+        ),
         matches AS (
-          SELECT k.id, w.qi, w.term,
-                 max(w.sim * w.idf * CASE WHEN k.search @@ w.tsq_a THEN 1 ELSE ${r.contentWeight}::float8 END) AS gain
-          FROM weighted w
-          JOIN knowledge k ON k.search @@ w.tsq
-          WHERE k.scope_id IN (SELECT id FROM ancestors)
-          GROUP BY k.id, w.qi, w.term
+          SELECT c.id, l.qi, l.term,
+                 max(l.sim * l.idf * CASE WHEN c.search @@ l.tsq_context THEN 1 ELSE ${r.contentWeight}::float8 END) AS gain
+          FROM candidates c JOIN lexemes l ON c.search @@ l.tsq
+          GROUP BY c.id, l.qi, l.term
         ),
         per_query AS (
-          SELECT m.id, m.qi, least(sum(m.gain) / qm.mass, 1) AS coverage
+          SELECT m.id, least(sum(m.gain) / qm.mass, 1) AS coverage
           FROM matches m JOIN query_mass qm USING (qi) GROUP BY m.id, m.qi, qm.mass
         ),
         scored AS (
-          SELECT p.id, (1 - exp(sum(ln(1 - ${r.queryWeight}::float8 * p.coverage)))) * a.boost AS relevance, a.depth
-          FROM per_query p JOIN knowledge k ON k.id = p.id JOIN ancestors a ON a.id = k.scope_id
-          WHERE (${size}::int IS NULL OR k.task_size IS NULL OR k.task_size >= ${size}::int)
-            AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.suppressed_id = p.id)
-          GROUP BY p.id, a.boost, a.depth
+          SELECT id, 1 - exp(sum(ln(1 - ${r.queryWeight}::float8 * coverage))) AS text_score FROM per_query GROUP BY id
         )
         SELECT h.id, n.name || ':' || s.name AS scope, k.content, k.task_size, h.relevance, h.depth
-        FROM (SELECT * FROM scored WHERE relevance >= ${r.minRelevance} ORDER BY relevance DESC, depth, id LIMIT ${request.limit}) h
+        FROM (
+          SELECT sc.id, sc.text_score * c.boost AS relevance, c.depth
+          FROM scored sc JOIN candidates c USING (id)
+          WHERE sc.text_score >= ${r.minRelevance}
+          ORDER BY relevance DESC, c.depth, sc.id LIMIT ${request.limit}
+        ) h
         JOIN knowledge k ON k.id = h.id JOIN scopes s ON s.id = k.scope_id JOIN namespaces n ON n.id = s.namespace_id
         ORDER BY h.relevance DESC, h.depth, h.id`,
   );
