@@ -12,7 +12,8 @@ CREATE TABLE "knowledge_terms" (
 --> statement-breakpoint
 ALTER TABLE "knowledge" drop column "search";--> statement-breakpoint
 ALTER TABLE "knowledge" ADD COLUMN "search" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('english', regexp_replace(coalesce(context, ''), '([[:alpha:]]+)[.]([[:alpha:]]+)', '\1\2 \1 \2', 'g')), 'A') || setweight(to_tsvector('english', regexp_replace(coalesce(content, ''), '([[:alpha:]]+)[.]([[:alpha:]]+)', '\1\2 \1 \2', 'g')), 'B')) STORED NOT NULL;--> statement-breakpoint
-CREATE INDEX "knowledge_terms_trgm_idx" ON "knowledge_terms" USING gin ("term" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "knowledge_terms_prefix_idx" ON "knowledge_terms" USING btree (left("term", 2));--> statement-breakpoint
+-- Dropping the column dropped its index.
 CREATE INDEX "knowledge_search_idx" ON "knowledge" USING gin ("search");--> statement-breakpoint
 -- Statement-level triggers keep knowledge_terms and knowledge_stats exact at the cost of one upsert per
 -- distinct lexeme of the written rows (a bulk INSERT pays once per lexeme, not once per row). Terms are
@@ -60,4 +61,5 @@ CREATE TRIGGER knowledge_terms_update AFTER UPDATE ON knowledge
   FOR EACH STATEMENT EXECUTE FUNCTION kaizen_terms_updated();--> statement-breakpoint
 INSERT INTO knowledge_stats (id, entries) SELECT 1, count(*)::int FROM knowledge;--> statement-breakpoint
 INSERT INTO knowledge_terms (term, df)
-SELECT t.term, count(*)::int FROM knowledge k, unnest(tsvector_to_array(k.search)) AS t(term) GROUP BY t.term;
+SELECT t.term, count(*)::int FROM knowledge k, unnest(tsvector_to_array(k.search)) AS t(term)
+GROUP BY t.term;

@@ -18,7 +18,11 @@ export const RANKING = {
   contentWeight: 0.5,
   /** Each query's contribution to the noisy-or: a single perfectly matched query gives this. */
   queryWeight: 0.8,
-  /** Nearest vocabulary terms tried for a term the corpus does not contain, and their minimal similarity. */
+  /**
+   * Nearest vocabulary terms (pg_trgm similarity) tried for a term the corpus does not contain, and their
+   * minimal similarity. Only terms sharing its first two letters are compared, which keeps the lookup
+   * cheap in a large vocabulary; a typo in the first two letters is not corrected.
+   */
   typoAlternatives: 2,
   typoSimilarity: 0.4,
   /** Shorter terms are not corrected: their trigrams say too little. */
@@ -84,9 +88,10 @@ export async function searchKnowledge(db: Executor, scopeId: number, request: Se
           UNION ALL
           SELECT s.qi, s.term, v.term, v.sim, v.df
           FROM slots s CROSS JOIN LATERAL (
+            -- Among the terms that share the first two letters (index knowledge_terms_prefix_idx).
             SELECT kt.term, similarity(kt.term, s.term)::float8 AS sim, kt.df
             FROM knowledge_terms kt
-            WHERE kt.term % s.term AND kt.df > 0 AND similarity(kt.term, s.term) >= ${r.typoSimilarity}
+            WHERE left(kt.term, 2) = left(s.term, 2) AND kt.df > 0 AND similarity(kt.term, s.term) >= ${r.typoSimilarity}
             ORDER BY 2 DESC, kt.df DESC LIMIT ${r.typoAlternatives}
           ) v
           WHERE s.df = 0 AND length(s.term) >= ${r.typoMinLength}
@@ -115,19 +120,23 @@ export async function searchKnowledge(db: Executor, scopeId: number, request: Se
           FROM weighted GROUP BY qi, term
         ),
         candidate_query AS (
-          -- One GIN scan: any selective term, or every term of a query that has no selective term (an entry
-          -- with every term of a query that has one is selected by it anyway).
-          SELECT string_agg(part, ' | ')::tsquery AS tsq FROM (
-            SELECT lexeme AS part FROM weighted WHERE selective
+          -- One GIN scan selects the entries that can reach the floor: a selective term in context, two
+          -- terms of a query (one of them selective) anywhere, or every term of a query that has a single
+          -- term or only common ones.
+          SELECT string_agg(part, ' | ')::tsquery AS tsq
+          FROM (
+            SELECT lexeme || ':A' AS part FROM weighted WHERE selective
             UNION ALL
-            SELECT '(' || string_agg(any_form, ' & ') || ')' FROM slot_forms GROUP BY qi HAVING NOT bool_or(selective)
+            SELECT x.any_form || ' & ' || y.any_form
+            FROM slot_forms x JOIN slot_forms y ON x.qi = y.qi AND x.term < y.term WHERE x.selective OR y.selective
+            UNION ALL
+            SELECT string_agg(any_form, ' & ') FROM slot_forms GROUP BY qi HAVING NOT bool_or(selective) OR count(*) = 1
           ) parts
         ),
         candidates AS (
           SELECT k.id, k.search, a.boost, a.depth
           FROM knowledge k JOIN ancestors a ON a.id = k.scope_id
           WHERE k.search @@ (SELECT tsq FROM candidate_query)
-            AND k.scope_id = ANY ((SELECT array_agg(id) FROM ancestors)::int[])
             AND (${size}::int IS NULL OR k.task_size IS NULL OR k.task_size >= ${size}::int)
             AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.suppressed_id = k.id)
         ),
