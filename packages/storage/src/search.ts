@@ -120,15 +120,21 @@ export async function searchKnowledge(db: Executor, scopeId: number, request: Se
           FROM weighted GROUP BY qi, term
         ),
         candidate_query AS (
-          -- One GIN scan selects the entries that can reach the floor: a selective term in context, two
-          -- terms of a query (one of them selective) anywhere, or every term of a query that has a single
-          -- term or only common ones.
-          SELECT string_agg(part, ' | ')::tsquery AS tsq
-          FROM (
+          -- For the GIN scan: any selective term, or every term of a query that has no selective term (an
+          -- entry with every term of a query that has one is selected by it anyway).
+          SELECT string_agg(part, ' | ')::tsquery AS tsq FROM (
+            SELECT lexeme AS part FROM weighted WHERE selective
+            UNION ALL
+            SELECT '(' || string_agg(any_form, ' & ') || ')' FROM slot_forms GROUP BY qi HAVING NOT bool_or(selective)
+          ) parts
+        ),
+        candidate_filter AS (
+          -- Then, on the rows found, keep those that can reach the floor: a selective term in context, two
+          -- terms of one query anywhere, or every term of a one-term or all-common query.
+          SELECT string_agg(part, ' | ')::tsquery AS tsq FROM (
             SELECT lexeme || ':A' AS part FROM weighted WHERE selective
             UNION ALL
-            SELECT x.any_form || ' & ' || y.any_form
-            FROM slot_forms x JOIN slot_forms y ON x.qi = y.qi AND x.term < y.term WHERE x.selective OR y.selective
+            SELECT x.any_form || ' & ' || y.any_form FROM slot_forms x JOIN slot_forms y ON x.qi = y.qi AND x.term < y.term
             UNION ALL
             SELECT string_agg(any_form, ' & ') FROM slot_forms GROUP BY qi HAVING NOT bool_or(selective) OR count(*) = 1
           ) parts
@@ -137,6 +143,13 @@ export async function searchKnowledge(db: Executor, scopeId: number, request: Se
           SELECT k.id, k.search, a.boost, a.depth
           FROM knowledge k JOIN ancestors a ON a.id = k.scope_id
           WHERE k.search @@ (SELECT tsq FROM candidate_query)
+            -- ts_match_vq is @@ written as a function, so the planner does not push it into the index scan:
+            -- it needs the heap row (weights), and the GIN and scope bitmaps are cheaper on their own.
+            AND ts_match_vq(k.search, (SELECT tsq FROM candidate_filter))
+            -- Lets the planner AND the GIN bitmap with the chain's scope_id bitmap (fewer heap rows).
+            AND k.scope_id = ANY ((SELECT array_agg(id) FROM ancestors)::int[])
+            -- A one-time test: with no usable term, neither index is scanned.
+            AND (SELECT tsq FROM candidate_query) IS NOT NULL
             AND (${size}::int IS NULL OR k.task_size IS NULL OR k.task_size >= ${size}::int)
             AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.suppressed_id = k.id)
         ),
