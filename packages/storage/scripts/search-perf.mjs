@@ -1,6 +1,6 @@
 // Times the get_task_context ranking (store.search, 3 queries) on a synthetic corpus: N entries over
 // 20 scopes, words drawn with a skewed (Zipf-like) distribution from a pseudo-word vocabulary.
-// Usage: node scripts/search-perf.mjs [N] [--postgres] [--explain]   (after `pnpm build`)
+// Usage: node scripts/search-perf.mjs [N] [--postgres] [--data-dir DIR] [--explain]   (after `pnpm build`)
 // --postgres uses a fresh database on KAIZEN_TEST_DATABASE_URL. A design aid, not the product benchmark.
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
