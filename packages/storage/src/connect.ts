@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -50,13 +51,16 @@ export async function openStore(config: StoreConfig = {}): Promise<DrizzleKnowle
 async function openPglite(config: StoreConfig): Promise<DrizzleKnowledgeStore> {
   let client: PGlite;
   let unlock = async () => undefined as void;
+  // pg_trgm matches misspelt query terms against the vocabulary (see search.ts). Not btree_gin: loaded
+  // beside pg_trgm in PGlite 0.5, it breaks pg_trgm's % operator (the next query never returns).
+  const extensions = { pg_trgm };
   if (config.databaseUrl === MEMORY_URL) {
-    client = new PGlite();
+    client = new PGlite({ extensions });
   } else {
     const dir = resolve(config.dataDir ?? defaultDataDir());
     mkdirSync(dir, { recursive: true });
     unlock = await lockDataDir(dir);
-    client = new PGlite(dir);
+    client = new PGlite(dir, { extensions });
   }
   try {
     await client.waitReady;

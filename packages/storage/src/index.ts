@@ -2,3 +2,5 @@ export { openStore, storeKind, defaultDataDir, migrationsFolder, MEMORY_URL } fr
 export type { StoreConfig, StoreKind } from './connect.js';
 export { DrizzleKnowledgeStore } from './knowledge-store.js';
 export * as schema from './schema.js';
+export { searchBaseline } from './search-baseline.js';
+export { RANKING } from './search.js';

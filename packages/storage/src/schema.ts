@@ -65,11 +65,15 @@ export const knowledge = pgTable(
     context: text('context').notNull(),
     /** 1 (XS) .. 5 (XL); null = applies to every task size. */
     taskSize: smallint('task_size'),
-    /** Weighted full-text document: context (A) above content (B). */
+    /**
+     * Weighted full-text document: context (A) above content (B). Dotted names are also indexed joined
+     * and split ("node.js" -> "nodejs node js"), so that every spelling of them matches; search.ts
+     * normalises queries with the same expression.
+     */
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(
-        sql`setweight(to_tsvector('english', coalesce(context, '')), 'A') || setweight(to_tsvector('english', coalesce(content, '')), 'B')`,
+        sql`setweight(to_tsvector('english', regexp_replace(coalesce(context, ''), '([[:alpha:]]+)[.]([[:alpha:]]+)', '\\1\\2 \\1 \\2', 'g')), 'A') || setweight(to_tsvector('english', regexp_replace(coalesce(content, ''), '([[:alpha:]]+)[.]([[:alpha:]]+)', '\\1\\2 \\1 \\2', 'g')), 'B')`,
       ),
     ...timestamps,
   },
@@ -88,3 +92,25 @@ export const conflicts = pgTable(
   },
   (t) => [index('conflicts_active_idx').on(t.activeId)],
 );
+
+/**
+ * Document frequency of every lexeme of `knowledge.search`, kept by statement-level triggers (one
+ * upsert per distinct lexeme of the written rows): the rarity (IDF) the ranking needs, and the
+ * vocabulary that misspelt query terms are matched against with pg_trgm.
+ */
+export const knowledgeTerms = pgTable(
+  'knowledge_terms',
+  {
+    term: text('term').primaryKey(),
+    df: integer('df').notNull(),
+  },
+  // Misspellings are looked for among the terms sharing the first two letters: a trigram index over
+  // the whole vocabulary costs more per query term than the whole search should.
+  (t) => [index('knowledge_terms_prefix_idx').on(sql`left(${t.term}, 2)`)],
+);
+
+/** One row: the number of knowledge entries, kept by the same triggers (N of the IDF). */
+export const knowledgeStats = pgTable('knowledge_stats', {
+  id: smallint('id').primaryKey().default(1),
+  entries: integer('entries').notNull(),
+});
