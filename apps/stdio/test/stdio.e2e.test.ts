@@ -1,25 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { SERVER, connectStdio } from './harness.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@kaizen/storage/testing';
 
-const SERVER = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-
 async function connect(env: Record<string, string>): Promise<Client> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [SERVER],
-    env: { PATH: process.env.PATH ?? '', KAIZEN_LOG_LEVEL: 'warn', ...env },
-    stderr: 'pipe',
-  });
-  const client = new Client({ name: 'kaizen-e2e', version: '1.0.0' });
-  await client.connect(transport);
-  return client;
+  return connectStdio(env);
 }
 
 type Json = Record<string, unknown>;

@@ -5,15 +5,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult, TextResourceContents } from '@modelcontextprotocol/sdk/types.js';
 import { Notifications } from '@kaizen/mcp/testing';
+import { connectStdio } from './harness.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@kaizen/storage/testing';
 
-const SERVER = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const PAGE = 100; // the server's resources/list page size
 const BULK = 105; // entries written to force several pages
 
@@ -41,15 +39,9 @@ describe.each(testDatabaseKinds())('kaizen-mcp resources, prompts and logging ov
       database = await createTestDatabase('postgres');
       env = { KAIZEN_DATABASE_URL: database.url };
     }
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [SERVER],
-      env: { PATH: process.env.PATH ?? '', KAIZEN_LOG_LEVEL: 'warn', ...env },
-      stderr: 'pipe',
-    });
     client = new Client({ name: 'kaizen-surface-e2e', version: '1.0.0' });
     notes = new Notifications(client);
-    await client.connect(transport);
+    await connectStdio(env, 'kaizen-surface-e2e', client);
 
     await call('create_namespace', { name: 'acme', description: 'Acme Corp' });
     await call('create_namespace', { name: 'platform', description: 'Platform team' });

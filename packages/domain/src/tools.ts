@@ -103,7 +103,7 @@ export const WriteKnowledgeInput = z.object({
   ),
   scope: QualifiedScopeSchema.describe('Where the entry applies, e.g. "acme:mobile-payments".'),
   task_size: TaskSizeSchema.optional().describe(
-    'Smallest task size this matters for (XS < S < M < L < XL). Omit when it applies to every task.',
+    'Largest task size this applies to (XS < S < M < L < XL): the entry is retrieved for tasks of this size or smaller. Omit when it applies to every task.',
   ),
 });
 export const KnowledgeRefOutput = z.object({ id: z.string(), scope: z.string() });
@@ -156,7 +156,7 @@ export const GetTaskContextInput = z.object({
     .max(10, { message: 'too many queries: pass at most 10' })
     .describe('1-10 short focused queries, one per aspect of the task (e.g. ["payment retries", "kotlin coroutines"]).'),
   scope: QualifiedScopeSchema.describe('The scope of the project you work in; its ancestors are searched too.'),
-  task_size: TaskSizeSchema.optional().describe('Size of the task; entries sized for larger tasks only are left out.'),
+  task_size: TaskSizeSchema.optional().describe('Size of the task (XS < S < M < L < XL); entries sized for smaller tasks only are left out, unsized entries always qualify.'),
   limit: z
     .number()
     .int()
