@@ -4,9 +4,10 @@
  * that PGlite and PostgreSQL page identically whatever the database's locale.
  */
 import { sql } from 'drizzle-orm';
-import { parseScope, taskSizeFromRank } from '@kaizen/domain';
+import { parseScope } from '@kaizen/domain';
 import type { KnowledgeListing, KnowledgeStatus, NamespaceRecord, PageRequest, ScopeSummary } from '@kaizen/core';
 import { query, textArray, type Executor } from './sql-util.js';
+import { toKnowledgeRecord, type KnowledgeRow } from './rows.js';
 
 const maybe = (value: string | undefined) => value ?? null;
 
@@ -34,14 +35,7 @@ export function pageScopes(db: Executor, page: PageRequest & { namespace?: strin
   );
 }
 
-interface ListingRow {
-  id: string;
-  scope: string;
-  content: string;
-  context: string;
-  task_size: number | null;
-  created_at: Date | string;
-  updated_at: Date | string;
+interface ListingRow extends KnowledgeRow {
   suppressed: boolean;
 }
 
@@ -57,16 +51,7 @@ export async function pageKnowledge(db: Executor, page: PageRequest & { scope?: 
           AND (${maybe(ref?.namespace)}::text IS NULL OR (n.name = ${maybe(ref?.namespace)} AND s.name = ${maybe(ref?.name)}))
         ORDER BY k.id COLLATE "C" LIMIT ${page.limit}`,
   );
-  return rows.map((r) => ({
-    id: r.id,
-    scope: r.scope,
-    content: r.content,
-    context: r.context,
-    taskSize: taskSizeFromRank(r.task_size),
-    createdAt: new Date(r.created_at),
-    updatedAt: new Date(r.updated_at),
-    suppressed: r.suppressed,
-  }));
+  return rows.map((r) => ({ ...toKnowledgeRecord(r), suppressed: r.suppressed }));
 }
 
 export async function knowledgeCounts(

@@ -5,10 +5,11 @@
  * entries would need 7000 parameters). All of it runs inside the caller's transaction.
  */
 import { sql } from 'drizzle-orm';
-import { DEFAULT_SCOPE, KaizenError, parseScope, taskSizeFromRank, taskSizeRank } from '@kaizen/domain';
+import { DEFAULT_SCOPE, KaizenError, parseScope, taskSizeRank } from '@kaizen/domain';
 import type { ConflictRecord, ImportBatch, ImportCounts, KnowledgeRecord } from '@kaizen/core';
 import { findCycle, GLOBAL_DEFAULT } from './scopes.js';
 import { query, queryOne, type Executor, type Tx } from './sql-util.js';
+import { toKnowledgeRecord, type KnowledgeRow } from './rows.js';
 
 const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::json`;
 const refused = (line: number, message: string) => new KaizenError('INVALID_INPUT', `line ${line}: ${message}`, { line });
@@ -18,15 +19,7 @@ export async function exportKnowledgePage(
   db: Executor,
   page: { namespace?: string; afterId?: string; limit: number },
 ): Promise<KnowledgeRecord[]> {
-  const rows = await query<{
-    id: string;
-    scope: string;
-    content: string;
-    context: string;
-    task_size: number | null;
-    created_at: Date | string;
-    updated_at: Date | string;
-  }>(
+  const rows = await query<KnowledgeRow>(
     db,
     sql`SELECT k.id, n.name || ':' || s.name AS scope, k.content, k.context, k.task_size, k.created_at, k.updated_at
         FROM knowledge k JOIN scopes s ON s.id = k.scope_id JOIN namespaces n ON n.id = s.namespace_id
@@ -34,15 +27,7 @@ export async function exportKnowledgePage(
           AND (${page.namespace ?? null}::text IS NULL OR n.name = ${page.namespace ?? null}::text)
         ORDER BY k.id LIMIT ${page.limit}`,
   );
-  return rows.map((r) => ({
-    id: r.id,
-    scope: r.scope,
-    content: r.content,
-    context: r.context,
-    taskSize: taskSizeFromRank(r.task_size),
-    createdAt: new Date(r.created_at),
-    updatedAt: new Date(r.updated_at),
-  }));
+  return rows.map(toKnowledgeRecord);
 }
 
 export async function exportConflictsPage(

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import {
   KaizenError,
   parseScope,
-  taskSizeFromRank,
   taskSizeRank,
   type TaskSize,
 } from '@kaizen/domain';
@@ -39,21 +38,12 @@ import { searchKnowledge } from './search.js';
 import * as browse from './browse.js';
 import { exportConflictsPage, exportKnowledgePage, importBatches } from './bulk.js';
 import { query, queryOne, translateError, type Db, type Executor, type Tx } from './sql-util.js';
+import { toKnowledgeRecord, type KnowledgeRow } from './rows.js';
 
 export interface DrizzleStoreOptions {
   db: Db;
   migrate: () => Promise<void>;
   close: () => Promise<void>;
-}
-
-interface KnowledgeRow {
-  id: string;
-  scope: string;
-  content: string;
-  context: string;
-  task_size: number | null;
-  created_at: Date | string;
-  updated_at: Date | string;
 }
 
 const unknownNamespace = (name: string, field = 'name') =>
@@ -400,14 +390,5 @@ async function loadKnowledge(db: Executor, id: string): Promise<KnowledgeRecord 
         FROM knowledge k JOIN scopes s ON s.id = k.scope_id JOIN namespaces n ON n.id = s.namespace_id
         WHERE k.id = ${id}`,
   );
-  if (!row) return null;
-  return {
-    id: row.id,
-    scope: row.scope,
-    content: row.content,
-    context: row.context,
-    taskSize: taskSizeFromRank(row.task_size),
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
+  return row ? toKnowledgeRecord(row) : null;
 }
