@@ -19,7 +19,7 @@ import type { ImportBatch, ImportCounts, KnowledgeRecord, KnowledgeStore, ScopeR
 
 export const TRANSFER_PAGE_SIZE = 1000;
 /** Entries per INSERT statement: large enough to amortise the round trip, small enough to stream. */
-export const IMPORT_BATCH_SIZE = 1000;
+export const IMPORT_BATCH_SIZE = 5000;
 /** After the first bad line an import keeps validating (to report more at once) up to this many errors. */
 const MAX_REPORTED_ERRORS = 20;
 const MAX_SUPPRESSED_PER_RECORD = 1000;
