@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKaizen, type KaizenChange, type KaizenService } from '@kaizen/core';
-import { openStore, type DrizzleKnowledgeStore } from '../src/index.js';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../src/testing.js';
+import { type KaizenChange, type KaizenService } from '@kaizen/core';
+import type { DrizzleKnowledgeStore } from '../src/index.js';
+import { testDatabaseKinds } from '../src/testing.js';
+import { openTestKaizen, type TestKaizen } from './fixture.js';
 
 describe.each(testDatabaseKinds())('browsing and change events on %s', (kind) => {
-  let database: TestDatabase;
+  let fixture: TestKaizen | undefined;
   let store: DrizzleKnowledgeStore;
   let kaizen: KaizenService;
   const ids: string[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    store = await openStore({ databaseUrl: database.url });
-    kaizen = createKaizen({ store });
+    fixture = await openTestKaizen(kind);
+    ({ store, kaizen } = fixture);
     await kaizen.createNamespace({ name: 'acme', description: 'Acme Corp' });
     await kaizen.createNamespace({ name: 'acme-labs', description: 'Labs' });
     await kaizen.createScope({ scope: 'acme:shop', description: 'Shop' });
@@ -21,8 +21,7 @@ describe.each(testDatabaseKinds())('browsing and change events on %s', (kind) =>
     ids.sort();
   });
   afterAll(async () => {
-    await store?.close();
-    await database?.drop();
+    await fixture?.close();
   });
 
   it('pages by key in byte order, the same on every database', async () => {

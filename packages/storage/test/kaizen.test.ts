@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKaizen, type KaizenService } from '@kaizen/core';
+import { type KaizenService } from '@kaizen/core';
 import { isKaizenError } from '@kaizen/domain';
-import { openStore, type DrizzleKnowledgeStore } from '../src/index.js';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../src/testing.js';
+import type { DrizzleKnowledgeStore } from '../src/index.js';
+import { testDatabaseKinds } from '../src/testing.js';
+import { openTestKaizen, type TestKaizen } from './fixture.js';
 
 async function errorOf(promise: Promise<unknown>) {
   try {
@@ -15,14 +16,13 @@ async function errorOf(promise: Promise<unknown>) {
 }
 
 describe.each(testDatabaseKinds())('KaizenService on %s', (kind) => {
-  let database: TestDatabase;
+  let fixture: TestKaizen | undefined;
   let store: DrizzleKnowledgeStore;
   let kaizen: KaizenService;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    store = await openStore({ databaseUrl: database.url });
-    kaizen = createKaizen({ store });
+    fixture = await openTestKaizen(kind);
+    ({ store, kaizen } = fixture);
     await kaizen.createNamespace({ name: 'acme', description: 'Acme Corp' });
     await kaizen.createNamespace({ name: 'shared', description: 'Shared libraries' });
     await kaizen.createScope({ scope: 'shared:kotlin', description: 'Kotlin guidance' });
@@ -31,8 +31,7 @@ describe.each(testDatabaseKinds())('KaizenService on %s', (kind) => {
     await kaizen.createScope({ scope: 'acme:web', description: 'Web shop' });
   });
   afterAll(async () => {
-    await store?.close();
-    await database?.drop();
+    await fixture?.close();
   });
 
   it('migrations are idempotent and global:default exists', async () => {

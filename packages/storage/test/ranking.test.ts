@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKaizen, type KaizenService } from '@kaizen/core';
-import { openStore, type DrizzleKnowledgeStore } from '../src/index.js';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../src/testing.js';
+import { type KaizenService } from '@kaizen/core';
+import type { DrizzleKnowledgeStore } from '../src/index.js';
+import { testDatabaseKinds } from '../src/testing.js';
+import { openTestKaizen, type TestKaizen } from './fixture.js';
 
 /** Ranking behaviours of get_task_context on a small corpus: what is found, in which order, and what is not. */
 describe.each(testDatabaseKinds())('ranking on %s', (kind) => {
-  let database: TestDatabase;
+  let fixture: TestKaizen | undefined;
   let store: DrizzleKnowledgeStore;
   let kaizen: KaizenService;
   /** Test names of the entries, by the ids the store gave them. */
@@ -19,9 +20,8 @@ describe.each(testDatabaseKinds())('ranking on %s', (kind) => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    store = await openStore({ databaseUrl: database.url });
-    kaizen = createKaizen({ store });
+    fixture = await openTestKaizen(kind);
+    ({ store, kaizen } = fixture);
     await kaizen.createNamespace({ name: 'acme', description: 'Acme' });
     await kaizen.createScope({ scope: 'acme:platform', description: 'Backend platform' });
     await kaizen.createScope({ scope: 'acme:payments', description: 'Payments', parents: ['acme:platform'] });
@@ -40,8 +40,7 @@ describe.each(testDatabaseKinds())('ranking on %s', (kind) => {
     await kaizen.resolveKnowledgeConflict({ active_id: idOf('money'), suppressed_ids: [idOf('money-old')] });
   });
   afterAll(async () => {
-    await store?.close();
-    await database?.drop();
+    await fixture?.close();
   });
 
   it('matches entries that share only some of the words of a query', async () => {
