@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sums vitest's per-package "Tests  N failed | N passed | N skipped (N)" lines from a log into one
-# closing line, "N passed, N failed, N skipped", for readers that want a single total.
+# closing line, "N passed, N failed, N skipped", for readers that want a single total. turbo forces colour
+# on its tasks when it runs under a terminal or CI, so ANSI colour codes are stripped before matching.
 set -euo pipefail
-awk '
+sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' "$1" | awk '
   /Tests +[0-9]/ {
     line = $0
     if (match(line, /[0-9]+ passed/))  passed  += substr(line, RSTART, RLENGTH) + 0
@@ -13,5 +14,6 @@ awk '
   END {
     if (!seen) { print "no test summary found"; exit 1 }
     printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped
+    if (failed > 0) exit 1
   }
-' "$1"
+'
