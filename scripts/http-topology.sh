@@ -28,7 +28,7 @@ psql -q "$KAIZEN_TEST_DATABASE_URL" -c "CREATE DATABASE $db" >/dev/null
 database_url="${KAIZEN_TEST_DATABASE_URL%/*}/$db"
 
 echo "== start: PostgreSQL + Redis, as docker-compose.yml wires them"
-port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})")
 KAIZEN_DATABASE_URL="$database_url" KAIZEN_REDIS_URL="$KAIZEN_TEST_REDIS_URL" KAIZEN_HTTP_HOST=127.0.0.1 KAIZEN_HTTP_PORT="$port" \
   KAIZEN_HTTP_ALLOWED_HOSTS=localhost,127.0.0.1,kaizen KAIZEN_LOG_LEVEL=warn node "$work/app/dist/main.js" 2>"$work/server.log" &
 server=$!

@@ -92,6 +92,27 @@ describe.each(testDatabaseKinds())('ranking on %s', (kind) => {
     expect(await ids('acme:payments', queries, 'XL')).toEqual([]);
   });
 
+  it('takes quotes, backslashes and tsquery operators in queries and entries as plain words', async () => {
+    await write('odd', 'acme:platform', "o'reilly \\\\share's path", "Use O'Reilly's \\\\share\\path & (never) !this | that:A.");
+    expect(await ids('acme:platform', ["o'reilly's share", "that:A | (never) & !this"])).toContain('odd');
+    expect(await ids('acme:platform', ["'", '\\\\', '&|!():*'])).toEqual([]);
+  });
+
+  it('orders entries of equal relevance by id, the same way every time', async () => {
+    for (const twin of ['twin-1', 'twin-2', 'twin-3']) {
+      await write(twin, 'acme:platform', 'cache warming schedule', 'Warm the cache before the morning peak.');
+    }
+    const twins = async () =>
+      (await kaizen.getTaskContext({ scope: 'acme:payments', queries: ['cache warming', 'warming schedule'] })).results.filter((r) =>
+        names.get(r.id)?.startsWith('twin-'),
+      );
+    const first = await twins();
+    expect(first).toHaveLength(3);
+    expect(new Set(first.map((r) => r.relevance)).size).toBe(1);
+    expect(first.map((r) => r.id)).toEqual(first.map((r) => r.id).sort());
+    expect((await twins()).map((r) => r.id)).toEqual(first.map((r) => r.id));
+  });
+
   it('keeps the term statistics exact through updates and deletes', async () => {
     const df = async (term: string) => {
       const rows = (await store.db.execute(`SELECT df FROM knowledge_terms WHERE term = '${term}'`)) as unknown;
