@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKaizen, type KaizenService } from '@kaizen/core';
+import { openStore, type DrizzleKnowledgeStore } from '../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../src/testing.js';
+
+/**
+ * Two servers on one PostgreSQL database (as behind a load balancer): writes that meet on the shared
+ * term statistics wait for each other instead of deadlocking. PGlite has a single connection, so this
+ * runs on PostgreSQL only.
+ */
+describe.skipIf(!process.env.KAIZEN_TEST_DATABASE_URL)('concurrent writers on postgres', () => {
+  let database: TestDatabase;
+  const stores: DrizzleKnowledgeStore[] = [];
+  let importer: KaizenService;
+  let writer: KaizenService;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    for (let i = 0; i < 2; i++) stores.push(await openStore({ databaseUrl: database.url }));
+    importer = createKaizen({ store: stores[0]! });
+    writer = createKaizen({ store: stores[1]! });
+    await importer.createNamespace({ name: 'acme', description: 'Acme' });
+    await importer.createScope({ scope: 'acme:other', description: 'Another project' });
+  });
+  afterAll(async () => {
+    for (const store of stores) await store.close();
+    await database?.drop();
+  });
+
+  it('a write during an import waits for it and both succeed, whatever terms they share', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let firstBatchSent!: () => void;
+    const firstBatch = new Promise<void>((resolve) => (firstBatchSent = resolve));
+    const knowledge = (id: string, context: string) =>
+      JSON.stringify({ type: 'knowledge', id, scope: 'acme:default', context, content: `${context} content.` });
+    async function* lines(): AsyncGenerator<string> {
+      yield knowledge('imported-zeta', 'zeta zulu');
+      yield knowledge('imported-zeta-2', 'zeta yankee');
+      // This line completes the first batch, which is written before the next line is asked for.
+      yield knowledge('imported-alpha', 'alpha zulu');
+      firstBatchSent();
+      await released;
+      // The second batch needs the statistics row of "alpha", which the concurrent write also touches.
+      yield knowledge('imported-omega', 'omega zulu');
+    }
+    const imported = importer.importRecords(lines(), { batchSize: 2 });
+    await firstBatch;
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the first batch is written
+    const written = writer.writeKnowledge({ scope: 'acme:other', context: 'alpha bravo', content: 'Alpha content.' });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the write is waiting on the import
+    release();
+    const [importResult, writeResult] = await Promise.allSettled([imported, written]);
+    expect(importResult).toMatchObject({ status: 'fulfilled', value: { knowledge: 4 } });
+    expect(writeResult).toMatchObject({ status: 'fulfilled' });
+    const found = await writer.getTaskContext({ scope: 'acme:other', queries: ['alpha'] });
+    expect(found.results).toHaveLength(2);
+    expect((await stores[1]!.stats()).knowledge).toBe(5);
+  });
+});
