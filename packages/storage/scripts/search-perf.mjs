@@ -98,14 +98,15 @@ async function measure() {
   console.log(`${kind}: writeKnowledge p50 ${w[50].toFixed(2)} ms, p95 ${w[95].toFixed(2)} ms`);
 }
 
-/** Prints EXPLAIN ANALYZE of the ranking query for one task. */
+/** Prints EXPLAIN ANALYZE of the two statements of the ranking (term statistics, scoring) for one task. */
 async function explain(t) {
   const execute = store.db.execute.bind(store.db);
   store.db.execute = async (q) => {
-    if (!store.db.dialect.sqlToQuery(q).sql.includes('RECURSIVE chain')) return execute(q);
+    const text = store.db.dialect.sqlToQuery(q).sql;
+    if (!text.includes('RECURSIVE chain') && !text.includes('text_score')) return execute(q);
     const plan = await execute(sql.join([sql.raw('EXPLAIN (ANALYZE, BUFFERS OFF) '), q]));
-    console.log(plan.rows.map((row) => row['QUERY PLAN']).join('\n'));
-    return { rows: [] };
+    console.log((Array.isArray(plan) ? plan : plan.rows).map((row) => row['QUERY PLAN']).join('\n'));
+    return execute(q);
   };
   console.log(t);
   await store.search(t);
