@@ -146,11 +146,26 @@ export interface KnowledgeStore {
    */
   exportConflicts(page: { namespace?: string; after?: ConflictRecord; limit: number }): Promise<ConflictRecord[]>;
   /**
+   * Opens a consistent view for a read of many statements (an export): every read through it sees the
+   * data as it was when it was opened, whatever is written meanwhile, so that an export's suppressions
+   * only name entries of the same export. The caller must close it.
+   */
+  openSnapshot(): Promise<Snapshot>;
+  /**
    * Applies an import in ONE transaction, consuming the batches as they come: if a batch is refused or
    * the source throws (a bad line further on), everything rolls back. Batches arrive in the order
    * namespaces, scopes, knowledge, conflicts. Errors name the line of the record at fault.
    */
   importBatches(batches: AsyncIterable<ImportBatch>, onProgress?: (counts: ImportCounts) => void): Promise<ImportCounts>;
+}
+
+/** The reads of an export. */
+export type SnapshotReader = Pick<KnowledgeStore, 'listNamespaces' | 'listScopes' | 'exportKnowledge' | 'exportConflicts'>;
+
+export interface Snapshot {
+  reader: SnapshotReader;
+  /** Ends the view (and frees what holds it); safe to call once the reads are done or abandoned. */
+  close(): Promise<void>;
 }
 
 export interface ConflictRecord {

@@ -15,7 +15,7 @@ import {
   type ConflictTransferRecord,
   type KnowledgeTransferRecord,
 } from '@kaizen/domain';
-import type { ImportBatch, ImportCounts, KnowledgeRecord, KnowledgeStore, ScopeRecord } from './store.js';
+import type { ImportBatch, ImportCounts, KnowledgeRecord, KnowledgeStore, ScopeRecord, SnapshotReader } from './store.js';
 
 export const TRANSFER_PAGE_SIZE = 1000;
 /** Entries per INSERT statement: large enough to amortise the round trip, small enough to stream. */
@@ -30,6 +30,19 @@ export const defaultScopeDescription = (ns: string) => `Knowledge that applies t
 export async function* exportRecords(
   store: KnowledgeStore,
   options: { namespace?: string; pageSize?: number } = {},
+): AsyncGenerator<TransferRecord> {
+  // One snapshot for every page: writes made during the export are all in it or all out of it.
+  const snapshot = await store.openSnapshot();
+  try {
+    yield* exportFrom(snapshot.reader, options);
+  } finally {
+    await snapshot.close();
+  }
+}
+
+async function* exportFrom(
+  store: SnapshotReader,
+  options: { namespace?: string; pageSize?: number },
 ): AsyncGenerator<TransferRecord> {
   const { namespace } = options;
   const pageSize = options.pageSize ?? TRANSFER_PAGE_SIZE;

@@ -108,6 +108,29 @@ function openPostgres(config: StoreConfig): DrizzleKnowledgeStore {
       }
     },
     close: () => client.end({ timeout: 5 }),
+    // An export reads many pages: one connection of the pool, in one REPEATABLE READ READ ONLY
+    // transaction, sees them all as of its first statement.
+    snapshot: async () => {
+      const connection = await client.reserve();
+      try {
+        await connection.unsafe('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      } catch (error) {
+        connection.release();
+        throw error;
+      }
+      return {
+        // Drizzle reads the client's type parsers from .options, which a reserved connection shares
+        // with its pool but does not expose.
+        db: drizzlePostgres(Object.assign(connection, { options: client.options }) as unknown as typeof client) as unknown as Db,
+        release: async () => {
+          try {
+            await connection.unsafe('COMMIT');
+          } finally {
+            connection.release();
+          }
+        },
+      };
+    },
   });
 }
 

@@ -19,6 +19,7 @@ import type {
   PageRequest,
   ScopeRecord,
   ScopeSummary,
+  Snapshot,
   SearchHit,
   SearchRequest,
   StoreStats,
@@ -44,6 +45,12 @@ export interface DrizzleStoreOptions {
   db: Db;
   migrate: () => Promise<void>;
   close: () => Promise<void>;
+  /**
+   * Opens a connection of its own in a REPEATABLE READ, READ ONLY transaction, for openSnapshot. Unset
+   * (PGlite: one connection per process, which the data-directory lock keeps to one process), reads
+   * go to db directly.
+   */
+  snapshot?: () => Promise<{ db: Db; release: () => Promise<void> }>;
 }
 
 const unknownNamespace = (name: string, field = 'name') =>
@@ -59,11 +66,13 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
   readonly db: Db;
   private readonly runMigrations: () => Promise<void>;
   private readonly closeDriver: () => Promise<void>;
+  private readonly openSnapshotDb: DrizzleStoreOptions['snapshot'];
 
   constructor(options: DrizzleStoreOptions) {
     this.db = options.db;
     this.runMigrations = options.migrate;
     this.closeDriver = options.close;
+    this.openSnapshotDb = options.snapshot;
   }
 
   async migrate(): Promise<void> {
@@ -357,6 +366,21 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
   }
 
   // ---------- bulk transfer ----------
+  async openSnapshot(): Promise<Snapshot> {
+    if (!this.openSnapshotDb) return { reader: this, close: async () => undefined };
+    const { db, release } = await this.openSnapshotDb();
+    const reader = new DrizzleKnowledgeStore({ db, migrate: async () => undefined, close: async () => undefined });
+    let closed = false;
+    return {
+      reader,
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        await release();
+      },
+    };
+  }
+
   exportKnowledge(page: { namespace?: string; afterId?: string; limit: number }): Promise<KnowledgeRecord[]> {
     return exportKnowledgePage(this.db, page);
   }

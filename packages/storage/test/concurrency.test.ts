@@ -57,4 +57,39 @@ describe.skipIf(!process.env.KAIZEN_TEST_DATABASE_URL)('concurrent writers on po
     expect(found.results).toHaveLength(2);
     expect((await stores[1]!.stats()).knowledge).toBe(5);
   });
+
+  it('an export sees one snapshot: entries, deletions and suppressions made meanwhile are all left out', async () => {
+    await writer.createNamespace({ name: 'snap', description: 'Snapshot' });
+    const kept = await writer.writeKnowledge({ scope: 'snap:default', context: 'kept entry', content: 'Kept.' });
+    const deleted = await writer.writeKnowledge({ scope: 'snap:default', context: 'deleted entry', content: 'Deleted.' });
+    const exporting = importer.exportRecords({ namespace: 'snap' });
+    const records: Record<string, unknown>[] = [];
+    const first = await exporting.next();
+    records.push(first.value as Record<string, unknown>);
+
+    // Another server writes while the export is under way.
+    const added = await writer.writeKnowledge({ scope: 'snap:default', context: 'added entry', content: 'Added.' });
+    await writer.resolveKnowledgeConflict({ active_id: added.id, suppressed_ids: [kept.id] });
+    await writer.deleteKnowledge({ id: deleted.id });
+
+    for await (const record of exporting) records.push(record as unknown as Record<string, unknown>);
+    const ids = (list: Record<string, unknown>[]) => list.filter((r) => r.type === 'knowledge').map((r) => r.id);
+    expect(ids(records).sort()).toEqual([kept.id, deleted.id].sort());
+    expect(records.filter((r) => r.type === 'conflict')).toEqual([]);
+
+    const after: Record<string, unknown>[] = [];
+    for await (const record of importer.exportRecords({ namespace: 'snap' })) after.push(record as unknown as Record<string, unknown>);
+    expect(ids(after).sort()).toEqual([kept.id, added.id].sort());
+    expect(after.filter((r) => r.type === 'conflict')).toEqual([{ type: 'conflict', active_id: added.id, suppressed_ids: [kept.id] }]);
+  });
+
+  it('an abandoned export gives its connection back', async () => {
+    for (let i = 0; i < 15; i++) {
+      const exporting = importer.exportRecords();
+      await exporting.next();
+      await exporting.return(undefined);
+    }
+    // The pool has 10 connections: had the snapshots leaked, this would wait forever.
+    expect((await stores[0]!.stats()).namespaces).toBeGreaterThan(0);
+  });
 });
