@@ -148,7 +148,8 @@ export interface KnowledgeStore {
   /**
    * Opens a consistent view for a read of many statements (an export): every read through it sees the
    * data as it was when it was opened, whatever is written meanwhile, so that an export's suppressions
-   * only name entries of the same export. The caller must close it.
+   * only name entries of the same export. The caller must close it. A store that only one process can
+   * open (PGlite) may return itself: its consistency is that process's (the CLI's export writes nothing).
    */
   openSnapshot(): Promise<Snapshot>;
   /**
