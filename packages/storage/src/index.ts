@@ -3,4 +3,4 @@ export type { StoreConfig, StoreKind } from './connect.js';
 export { DrizzleKnowledgeStore } from './knowledge-store.js';
 export * as schema from './schema.js';
 export { searchBaseline } from './search-baseline.js';
-export { RANKING } from './search.js';
+export { RANKING } from './search-plan.js';

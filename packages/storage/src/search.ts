@@ -5,8 +5,6 @@ import { planSearch, RANKING, type PlannedQuery, type Ranking } from './search-p
 import { loadTermStatistics, type ChainScope } from './search-terms.js';
 import { query, type Executor } from './sql-util.js';
 
-export { RANKING } from './search-plan.js';
-
 /**
  * The ranking of get_task_context (the package README's "Ranking" section says why), in two statements:
  * the first reads the scope chain and the statistics of the queries' terms (search-terms.ts), the second
