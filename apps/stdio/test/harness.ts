@@ -25,5 +25,17 @@ export async function connectStdio(env: Record<string, string>, name = 'kaizen-e
   } catch (error) {
     throw new Error(`kaizen-mcp did not start: ${(error as Error).message}\nstderr:\n${stderr}`);
   }
+  // A server that dies mid-test shows up as "Connection closed" in the next call: say why, from its stderr.
+  let closing = false;
+  const close = connected.close.bind(connected);
+  connected.close = async () => {
+    closing = true;
+    await close();
+  };
+  const onclose = connected.onclose;
+  connected.onclose = () => {
+    if (!closing) process.stderr.write(`kaizen-mcp closed the connection unasked; its stderr:\n${stderr}\n`);
+    onclose?.();
+  };
   return connected;
 }
