@@ -38,7 +38,8 @@ async function main(argv: string[]): Promise<number> {
   if (command !== 'export' && args.namespace !== undefined) throw new UsageError('--namespace applies to export only');
   const config = loadConfig(process.env, args.configArgs);
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 'kaizen');
-  const runtime = await startKaizen(config, logger); // opening migrates
+  // Opening migrates. A command has no subscribers: it publishes its changes to servers, hears none.
+  const runtime = await startKaizen(config, logger, { hearOtherServers: false });
   try {
     switch (command as Command) {
       case 'migrate':

@@ -28,7 +28,7 @@ import {
   type TransferRecord,
 } from '@kaizen/domain';
 import { KnowledgeBrowser } from './browse.js';
-import { ChangeFeed } from './events.js';
+import { ChangeFeed, type ChangeRelay } from './events.js';
 import { newKnowledgeId } from './ids.js';
 import type { ImportCounts, KnowledgeStatus, KnowledgeStore, ScopeRecord } from './store.js';
 import { defaultScopeDescription, exportRecords, importRecords } from './transfer.js';
@@ -39,6 +39,8 @@ export interface KaizenOptions {
   store: KnowledgeStore;
   /** Id generator; injectable for imports that keep ids. */
   newId?: () => string;
+  /** Publishes this service's changes to the other processes on the same database (see ChangeRelay). */
+  relay?: ChangeRelay;
 }
 
 
@@ -52,10 +54,12 @@ export class KaizenService {
   /** Read models for resources and completion. */
   readonly browse: KnowledgeBrowser;
   /** What each committed change touched; MCP sessions turn it into resource notifications. */
-  readonly changes = new ChangeFeed();
+  readonly changes: ChangeFeed;
   private readonly newId: () => string;
 
   constructor(options: KaizenOptions) {
+    const relay = options.relay;
+    this.changes = new ChangeFeed(relay ? (change) => relay.publish(change) : undefined);
     this.store = options.store;
     this.browse = new KnowledgeBrowser(options.store);
     this.newId = options.newId ?? newKnowledgeId;
@@ -276,9 +280,15 @@ export class KaizenService {
     lines: AsyncIterable<string>,
     options: { onProgress?: (counts: ImportCounts) => void; batchSize?: number } = {},
   ): Promise<ImportCounts> {
-    const counts = await importRecords(this.store, lines, { ...options, newId: this.newId });
-    // Sessions in this process learn that the resource list changed (the CLI runs in its own process).
-    this.changes.emit({ kind: 'namespace', namespaces: [], listChanged: true });
+    const namespaces = new Set<string>();
+    const counts = await importRecords(this.store, lines, {
+      ...options,
+      newId: this.newId,
+      onNamespace: (ns) => namespaces.add(ns),
+    });
+    // Subscribers of what lives in those namespaces hear of it (on PostgreSQL, through the relay, also
+    // those of the servers when the CLI imports).
+    this.changes.emit({ kind: 'namespace', namespaces: [...namespaces], listChanged: true });
     return counts;
   }
 }

@@ -106,6 +106,8 @@ export interface ImportOptions {
   newId: () => string;
   batchSize?: number;
   onProgress?: (counts: ImportCounts) => void;
+  /** Told each namespace the import writes into (its namespaces, scopes and entries), for notifications. */
+  onNamespace?: (namespace: string) => void;
 }
 
 export async function importRecords(
@@ -114,10 +116,22 @@ export async function importRecords(
   options: ImportOptions,
 ): Promise<ImportCounts> {
   try {
-    return await store.importBatches(validatedBatches(lines, options), options.onProgress);
+    return await store.importBatches(notingNamespaces(validatedBatches(lines, options), options.onNamespace), options.onProgress);
   } catch (error) {
     if (!isKaizenError(error)) throw error;
     throw new KaizenError(error.code, `${error.message}\nNothing was imported.`, error.details);
+  }
+}
+
+async function* notingNamespaces(
+  batches: AsyncIterable<ImportBatch>,
+  onNamespace: ((namespace: string) => void) | undefined,
+): AsyncGenerator<ImportBatch> {
+  for await (const batch of batches) {
+    if (onNamespace && batch.kind !== 'conflicts') {
+      for (const item of batch.items) onNamespace('name' in item ? item.name : parseScope(item.scope).namespace);
+    }
+    yield batch;
   }
 }
 

@@ -12,8 +12,16 @@ export interface KaizenRuntime {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /**
+   * Deliver the changes other servers on the same database make to this one's subscribers (PostgreSQL
+   * LISTEN; default true). A one-shot command (the CLI) has no subscribers: it only publishes its own.
+   */
+  hearOtherServers?: boolean;
+}
+
 /** Opens (and migrates) the configured database and builds the core on it. */
-export async function startKaizen(config: KaizenConfig, logger: Logger): Promise<KaizenRuntime> {
+export async function startKaizen(config: KaizenConfig, logger: Logger, options: StartOptions = {}): Promise<KaizenRuntime> {
   const kind = storeKind({ databaseUrl: config.databaseUrl });
   const started = Date.now();
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -21,5 +29,24 @@ export async function startKaizen(config: KaizenConfig, logger: Logger): Promise
     { store: kind, dataDir: kind === 'pglite' ? config.dataDir : undefined, ms: Date.now() - started },
     'database ready',
   );
-  return { kaizen: createKaizen({ store }), store, checkReady: databaseReadiness(store), close: () => store.close() };
+  const relay = store.relay;
+  const kaizen = createKaizen({ store, relay });
+  let stopHearing: (() => Promise<void>) | undefined;
+  if (relay && options.hearOtherServers !== false) {
+    try {
+      stopHearing = await relay.subscribe((change) => kaizen.changes.deliver(change));
+    } catch (error) {
+      // Tools work without it; only subscribers miss what other servers change.
+      logger.warn({ err: error }, 'cannot listen for changes made by other servers; subscribers hear of this server\'s only');
+    }
+  }
+  return {
+    kaizen,
+    store,
+    checkReady: databaseReadiness(store),
+    close: async () => {
+      await stopHearing?.().catch(() => undefined);
+      await store.close();
+    },
+  };
 }

@@ -10,6 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
+import { postgresChangeRelay } from './change-relay.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { DrizzleKnowledgeStore } from './knowledge-store.js';
 import type { Db } from './sql-util.js';
@@ -108,6 +109,7 @@ function openPostgres(config: StoreConfig): DrizzleKnowledgeStore {
       }
     },
     close: () => client.end({ timeout: 5 }),
+    relay: postgresChangeRelay(client),
     // An export reads many pages: one connection of the pool, in one REPEATABLE READ READ ONLY
     // transaction, sees them all as of its first statement.
     snapshot: async () => {

@@ -6,6 +6,7 @@ import {
   type TaskSize,
 } from '@kaizen/domain';
 import type {
+  ChangeRelay,
   KnowledgeListing,
   ConflictRecord,
   ImportBatch,
@@ -51,6 +52,8 @@ export interface DrizzleStoreOptions {
    * go to db directly.
    */
   snapshot?: () => Promise<{ db: Db; release: () => Promise<void> }>;
+  /** Carries changes to the other servers on the same database (PostgreSQL); none for PGlite. */
+  relay?: ChangeRelay;
 }
 
 const unknownNamespace = (name: string, field = 'name') =>
@@ -64,6 +67,8 @@ const unknownId = (id: string, field = 'id') =>
 /** The KnowledgeStore port on Drizzle; the same SQL runs on PGlite and PostgreSQL. */
 export class DrizzleKnowledgeStore implements KnowledgeStore {
   readonly db: Db;
+  /** Set on PostgreSQL, where several servers may share the database: see ChangeRelay. */
+  readonly relay?: ChangeRelay;
   private readonly runMigrations: () => Promise<void>;
   private readonly closeDriver: () => Promise<void>;
   private readonly openSnapshotDb: DrizzleStoreOptions['snapshot'];
@@ -73,6 +78,7 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
     this.runMigrations = options.migrate;
     this.closeDriver = options.close;
     this.openSnapshotDb = options.snapshot;
+    this.relay = options.relay;
   }
 
   async migrate(): Promise<void> {

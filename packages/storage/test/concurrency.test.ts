@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKaizen, type KaizenService } from '@kaizen/core';
+import { createKaizen, type KaizenChange, type KaizenService } from '@kaizen/core';
 import { openStore, type DrizzleKnowledgeStore } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing.js';
 
@@ -91,5 +91,28 @@ describe.skipIf(!process.env.KAIZEN_TEST_DATABASE_URL)('concurrent writers on po
     }
     // The pool has 10 connections: had the snapshots leaked, this would wait forever.
     expect((await stores[0]!.stats()).namespaces).toBeGreaterThan(0);
+  });
+
+  it('relays committed changes to the other server, not back to the one that made them', async () => {
+    const heardByWriter: KaizenChange[] = [];
+    const heardByImporter: KaizenChange[] = [];
+    const stops = [
+      await stores[1]!.relay!.subscribe((c) => heardByWriter.push(c)),
+      await stores[0]!.relay!.subscribe((c) => heardByImporter.push(c)),
+    ];
+    try {
+      // The importer's service publishes through its relay (as the runtime wires it).
+      const relayed = createKaizen({ store: stores[0]!, relay: stores[0]!.relay });
+      await relayed.createNamespace({ name: 'relayed', description: 'Relayed' });
+      await expect.poll(() => heardByWriter.length).toBeGreaterThan(0);
+      expect(heardByWriter).toContainEqual({ kind: 'namespace', namespaces: ['relayed'], listChanged: true });
+      // Notifications arrive in commit order: once the importer hears the writer's later change, it has
+      // had its own earlier one too, had it not been filtered out.
+      await createKaizen({ store: stores[1]!, relay: stores[1]!.relay }).createNamespace({ name: 'relayed-back', description: 'Back' });
+      await expect.poll(() => heardByImporter.length).toBeGreaterThan(0);
+      expect(heardByImporter).toEqual([{ kind: 'namespace', namespaces: ['relayed-back'], listChanged: true }]);
+    } finally {
+      for (const stop of stops) await stop();
+    }
   });
 });

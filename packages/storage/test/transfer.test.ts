@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKaizen, type KaizenService } from '@kaizen/core';
+import { createKaizen, type KaizenChange, type KaizenService } from '@kaizen/core';
 import { isKaizenError, type KaizenError } from '@kaizen/domain';
 import { openStore, type DrizzleKnowledgeStore } from '../src/index.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../src/testing.js';
@@ -114,14 +114,20 @@ describe.each(testDatabaseKinds())('import / export on %s', (kind) => {
   it('generates ids when absent and merges into existing namespaces and scopes', async () => {
     const target = await freshKaizen();
     await target.createNamespace({ name: 'acme', description: 'Old description' });
+    await target.createNamespace({ name: 'beta', description: 'Beta' });
+    const changes: KaizenChange[] = [];
+    target.changes.subscribe((c) => changes.push(c));
     const counts = await target.importRecords(
       linesOf([
         rec({ type: 'namespace', name: 'acme', description: 'New description' }),
         rec({ type: 'scope', scope: 'acme:web', description: 'Web shop' }),
         rec({ type: 'knowledge', scope: 'acme:web', content: 'Use server components.', context: 'react next.js', task_size: 'S' }),
+        rec({ type: 'knowledge', scope: 'beta:default', content: 'Beta entry.', context: 'beta' }),
       ]),
     );
-    expect(counts.knowledge).toBe(1);
+    expect(counts.knowledge).toBe(2);
+    // Subscribers hear of every namespace the import wrote into.
+    expect(changes).toEqual([{ kind: 'namespace', namespaces: ['acme', 'beta'], listChanged: true }]);
     const ns = await target.getNamespaces({ namespace: 'acme', style: 'details' });
     expect(ns.namespaces.acme).toEqual({
       description: 'New description',
