@@ -104,12 +104,12 @@ describe.skipIf(!process.env.KAIZEN_TEST_DATABASE_URL)('concurrent writers on po
       // The importer's service publishes through its relay (as the runtime wires it).
       const relayed = createKaizen({ store: stores[0]!, relay: stores[0]!.relay });
       await relayed.createNamespace({ name: 'relayed', description: 'Relayed' });
-      await expect.poll(() => heardByWriter.length).toBeGreaterThan(0);
+      await expect.poll(() => heardByWriter.length, { timeout: 20_000 }).toBeGreaterThan(0);
       expect(heardByWriter).toContainEqual({ kind: 'namespace', namespaces: ['relayed'], listChanged: true });
       // Notifications arrive in commit order: once the importer hears the writer's later change, it has
       // had its own earlier one too, had it not been filtered out.
       await createKaizen({ store: stores[1]!, relay: stores[1]!.relay }).createNamespace({ name: 'relayed-back', description: 'Back' });
-      await expect.poll(() => heardByImporter.length).toBeGreaterThan(0);
+      await expect.poll(() => heardByImporter.length, { timeout: 20_000 }).toBeGreaterThan(0);
       expect(heardByImporter).toEqual([{ kind: 'namespace', namespaces: ['relayed-back'], listChanged: true }]);
     } finally {
       for (const stop of stops) await stop();
