@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KaizenChange } from '@kaizen/core';
+import { openStore } from '@kaizen/storage';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@kaizen/storage/testing';
 
 const CLI = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -94,5 +96,25 @@ describe.each(testDatabaseKinds())('kaizen export | kaizen import on %s', (kind)
     const unknown = kaizen(['export', '--namespace', 'nope', ...sourceArgs]);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain('"nope" does not exist');
+  });
+});
+
+describe.skipIf(!process.env.KAIZEN_TEST_DATABASE_URL)('kaizen import on postgres, with a server listening', () => {
+  it('tells the servers on the database which namespaces it imported into, before it exits', async () => {
+    const database = await createTestDatabase('postgres');
+    const server = await openStore({ databaseUrl: database.url });
+    try {
+      const heard: KaizenChange[] = [];
+      const stop = await server.relay!.subscribe((change) => heard.push(change));
+      const file = join(work, 'relay.jsonl');
+      writeFileSync(file, [fixture[1], fixture[2], fixture[4]].join('\n'));
+      const out = spawnSync(process.execPath, [CLI, 'import', file], { encoding: 'utf8', env: { ...env, KAIZEN_DATABASE_URL: database.url } });
+      expect(out.status, out.stderr).toBe(0);
+      await expect.poll(() => heard, { timeout: 20_000 }).toContainEqual({ kind: 'namespace', namespaces: ['acme'], listChanged: true });
+      await stop();
+    } finally {
+      await server.close();
+      await database.drop();
+    }
   });
 });
