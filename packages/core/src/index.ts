@@ -4,3 +4,4 @@ export { newKnowledgeId } from './ids.js';
 export * from './events.js';
 export * from './browse.js';
 export { exportRecords, importRecords, IMPORT_BATCH_SIZE, TRANSFER_PAGE_SIZE, type ImportOptions } from './transfer.js';
+export * from './context.js';
