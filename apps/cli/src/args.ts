@@ -6,13 +6,17 @@ export interface CommandArgs {
   positionals: string[];
   namespace?: string;
   configArgs: string[];
+  /** --help or -h anywhere: the command's help, nothing opened. */
+  help: boolean;
 }
 
 export function splitArgs(args: string[]): CommandArgs {
-  const out: CommandArgs = { positionals: [], configArgs: [] };
+  const out: CommandArgs = { positionals: [], configArgs: [], help: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === '--namespace') {
+    if (arg === '--help' || arg === '-h') {
+      out.help = true;
+    } else if (arg === '--namespace') {
       out.namespace = args[++i];
       if (out.namespace === undefined) throw new UsageError('--namespace needs a value: --namespace NAME');
     } else if (arg.startsWith('--namespace=')) {

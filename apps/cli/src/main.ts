@@ -1,34 +1,79 @@
 import { isKaizenError } from '@kaizen/domain';
-import { ConfigError, createLogger, loadConfig, startKaizen } from '@kaizen/runtime';
+import {
+  appVersion,
+  baseSlices,
+  createLogger,
+  formatStartupError,
+  isConfigError,
+  loadConfig,
+  mainPathOf,
+  programHelp,
+  redactSecrets,
+  startKaizen,
+  type Program,
+} from '@kaizen/runtime';
 import { splitArgs, UsageError } from './args.js';
 import { exportCommand, importCommand } from './transfer.js';
 
-const USAGE = `Usage: kaizen <command> [--database-url URL] [--data-dir DIR] [--log-level LEVEL]
+const FLAGS = '[--database-url URL] [--data-dir DIR] [--log-level LEVEL]';
 
-Commands:
-  migrate                     apply pending database migrations and exit
-  stats                       print namespace, scope and entry counts as JSON
-  export [--namespace NAME]   write every namespace, scope, entry and suppression as JSON Lines to stdout
-  import FILE                 read JSON Lines from FILE ("-" for stdin) in one transaction; a bad line imports nothing
+const COMMANDS = {
+  migrate: { usage: 'migrate', help: 'apply pending database migrations and exit' },
+  stats: { usage: 'stats', help: 'print namespace, scope and entry counts as JSON' },
+  export: {
+    usage: 'export [--namespace NAME]',
+    help: 'write every namespace, scope, entry and suppression as JSON Lines to stdout',
+  },
+  import: {
+    usage: 'import FILE',
+    help: 'read JSON Lines from FILE ("-" for stdin) in one transaction; a bad line imports nothing',
+  },
+} as const;
+type Command = keyof typeof COMMANDS;
 
-The database is KAIZEN_DATABASE_URL (PostgreSQL or memory://), else the embedded one at KAIZEN_DATA_DIR.
-Move from the embedded database to PostgreSQL:
-  kaizen export --data-dir ~/.kaizen/data | kaizen import - --database-url postgres://...`;
+const COMMAND_LIST = `Commands:\n${Object.values(COMMANDS)
+  .map((c) => `  ${c.usage.padEnd(28)}${c.help}`)
+  .join('\n')}`;
 
-const COMMANDS = ['migrate', 'stats', 'export', 'import'] as const;
-type Command = (typeof COMMANDS)[number];
+const program: Program = {
+  name: 'kaizen',
+  version: appVersion(import.meta.url),
+  mainPath: mainPathOf(import.meta.url),
+  usage: `kaizen <command> ${FLAGS}`,
+  description:
+    'Kaizen admin CLI: migrates, counts, exports and imports the knowledge in the configured database ' +
+    '(KAIZEN_DATABASE_URL: PostgreSQL or memory://, else the embedded one at KAIZEN_DATA_DIR). Exit codes: ' +
+    '0 done, 1 refused or failed, 2 usage.',
+  more: `${COMMAND_LIST}\n\nMove from the embedded database to PostgreSQL:\n  kaizen export --data-dir ~/.kaizen/data | kaizen import - --database-url postgres://...`,
+  slices: baseSlices,
+};
+
+const SHORT_USAGE = `Usage: ${program.usage}\n${COMMAND_LIST}\nRun "kaizen --help" for the configuration, "kaizen <command> --help" for a command.`;
+
+function commandHelp(command: Command): string {
+  return programHelp({ ...program, usage: `kaizen ${COMMANDS[command].usage} ${FLAGS}`, description: COMMANDS[command].help, more: undefined });
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return command ? 0 : 2;
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${program.version}\n`);
+    return 0;
   }
-  if (!COMMANDS.includes(command as Command)) {
-    process.stderr.write(`kaizen: unknown command "${command}".\n${USAGE}\n`);
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(programHelp(program));
+    return 0;
+  }
+  if (!command) {
+    process.stderr.write(`${SHORT_USAGE}\n`);
     return 2;
   }
+  if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command "${command}".`);
   const args = splitArgs(rest);
+  if (args.help) {
+    process.stdout.write(commandHelp(command as Command));
+    return 0;
+  }
   if (command === 'import' && args.positionals.length !== 1) {
     throw new UsageError('import needs one FILE (or "-" for stdin): kaizen import FILE');
   }
@@ -36,10 +81,14 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
   }
   if (command !== 'export' && args.namespace !== undefined) throw new UsageError('--namespace applies to export only');
-  const config = loadConfig(process.env, args.configArgs);
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 'kaizen');
+  const config = loadConfig(baseSlices, process.env, args.configArgs);
+  const logger = createLogger(config.logging.level === 'info' ? 'warn' : config.logging.level, 'kaizen');
   // Opening migrates. A command has no subscribers: it publishes its changes to servers, hears none.
-  const runtime = await startKaizen(config, logger, { hearOtherServers: false });
+  const runtime = await startKaizen(config, logger, { hearOtherServers: false }).catch((error: unknown) => {
+    process.stderr.write(`${formatStartupError(error, 'kaizen')}\n`);
+    return undefined;
+  });
+  if (!runtime) return 1;
   try {
     switch (command as Command) {
       case 'migrate':
@@ -62,11 +111,14 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`kaizen: ${error.message}\n${USAGE}\n`);
+      process.stderr.write(`kaizen: ${error.message}\n${SHORT_USAGE}\n`);
       process.exit(2);
     }
-    // A KaizenError (a refused import) is a message for the user, never a stack trace.
-    const message = error instanceof ConfigError ? error.message : `kaizen: ${isKaizenError(error) ? error.message : (error?.message ?? error)}`;
+    // Refusals (configuration, a KaizenError such as a refused import) are messages for the user,
+    // never a stack trace; a password in a URL is never echoed.
+    const message = isConfigError(error)
+      ? formatStartupError(error, 'kaizen')
+      : `kaizen: ${redactSecrets(isKaizenError(error) ? error.message : String((error as Error)?.message ?? error))}`;
     process.stderr.write(`${message}\n`);
     process.exit(1);
   },

@@ -1,18 +1,20 @@
-import { createKaizenHttpServer } from '@kaizen/http';
-import { ConfigError, createLogger, loadConfig, startKaizen } from '@kaizen/runtime';
+import { createKaizenHttpServer, httpConfig } from '@kaizen/http';
+import { createLogger, formatStartupError, httpProgram, loadConfig, printHelpOrVersion, startKaizen } from '@kaizen/runtime';
+
+const program = httpProgram(import.meta.url, httpConfig);
 
 // Wiring only: configuration -> store -> core -> HTTP server (one MCP server per session over one core).
-async function main() {
-  const config = loadConfig(process.env, process.argv.slice(2));
-  const logger = createLogger(config.logLevel, 'kaizen-http');
+async function main(argv: string[]) {
+  if (printHelpOrVersion(program, argv)) return;
+  const config = loadConfig(program.slices, process.env, argv);
+  const logger = createLogger(config.logging.level, 'kaizen-http');
   const runtime = await startKaizen(config, logger);
   const server = await createKaizenHttpServer({
     kaizen: runtime.kaizen,
+    version: program.version,
     logger,
     checkDatabase: runtime.checkReady,
     ...config.http,
-    rateLimit: config.rateLimit,
-    redisUrl: config.redisUrl,
   }).catch(async (error) => {
     await runtime.close().catch(() => undefined);
     throw error;
@@ -33,11 +35,11 @@ async function main() {
 
   const address = await server.listen();
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  logger.info({ url: `${url}/mcp`, sse: `${url}/sse`, stateless: config.http.stateless, rateLimit: config.rateLimit, redis: Boolean(config.redisUrl) }, 'kaizen-http listening');
+  const { stateless, rateLimit, redisUrl } = config.http;
+  logger.info({ url: `${url}/mcp`, sse: `${url}/sse`, stateless, rateLimit, redis: Boolean(redisUrl) }, 'kaizen-http listening');
 }
 
-main().catch((error) => {
-  const known = error instanceof ConfigError || /^KAIZEN_/.test(error?.message ?? '') || error?.code === 'EADDRINUSE';
-  process.stderr.write(known ? `kaizen-http: ${error.message}\n` : `kaizen-http failed to start: ${error?.stack ?? error}\n`);
+main(process.argv.slice(2)).catch((error) => {
+  process.stderr.write(`${formatStartupError(error, program.name)}\n`);
   process.exit(1);
 });

@@ -1,34 +1,44 @@
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { createKaizenMcpServer } from '@kaizen/mcp';
-import { ConfigError, createLogger, loadConfig, startKaizen } from '@kaizen/runtime';
+import { serveKaizenStdio } from '@kaizen/mcp';
+import { createLogger, formatStartupError, loadConfig, printHelpOrVersion, startKaizen, stdioBanner, stdioProgram } from '@kaizen/runtime';
+
+const program = stdioProgram(import.meta.url);
 
 // Wiring only: configuration -> store -> core -> MCP server -> stdio. Logs go to stderr.
-async function main() {
-  const config = loadConfig(process.env, process.argv.slice(2));
-  const logger = createLogger(config.logLevel, 'kaizen-mcp');
-  const runtime = await startKaizen(config, logger);
-  const server = createKaizenMcpServer(runtime.kaizen, {
-    onInternalError: (err, tool) => logger.error({ err, tool }, 'tool failed'),
-  });
-
+async function main(argv: string[]) {
+  if (printHelpOrVersion(program, argv)) return;
+  const config = loadConfig(program.slices, process.env, argv);
+  const logger = createLogger(config.logging.level, 'kaizen-mcp');
+  // Clients get discovery and tool lists at once; tool calls wait for the database (a first open takes seconds).
+  const starting = startKaizen(config, logger);
+  const server = serveKaizenStdio(
+    starting.then((runtime) => runtime.kaizen),
+    {
+      version: program.version,
+      onInternalError: (err, operation, ctx) =>
+        logger.error({ err: { type: (err as Error)?.name, message: String((err as Error)?.message ?? err).split('\n')[0] }, operation: `${operation.kind} ${operation.name}`, request: ctx.requestId }, 'operation failed'),
+      onTransportError: (reason) => logger.warn({ reason }, 'message refused'),
+    },
+  );
   let closing = false;
   const shutdown = async (reason: string) => {
     if (closing) return;
     closing = true;
     logger.info({ reason }, 'shutting down');
     await server.close().catch(() => undefined);
-    await runtime.close().catch((err) => logger.error({ err }, 'closing the database failed'));
+    const runtime = await starting.catch(() => undefined);
+    await runtime?.close().catch((err) => logger.error({ err }, 'closing the database failed'));
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.stdin.on('end', () => void shutdown('stdin closed'));
-
-  await server.connect(new StdioServerTransport());
+  void server.closed.then(() => shutdown('stdin closed'));
+  await starting;
   logger.info('kaizen-mcp ready on stdio');
+  // Started by hand in a terminal rather than by a client: say what it is waiting for.
+  if (process.stdin.isTTY) process.stderr.write(stdioBanner(config, program.mainPath, program.version));
 }
 
-main().catch((error) => {
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `kaizen-mcp failed to start: ${error?.stack ?? error}\n`);
+main(process.argv.slice(2)).catch((error) => {
+  process.stderr.write(`${formatStartupError(error, program.name)}\n`);
   process.exit(1);
 });

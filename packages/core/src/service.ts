@@ -28,6 +28,7 @@ import {
   type TransferRecord,
 } from '@kaizen/domain';
 import { KnowledgeBrowser } from './browse.js';
+import type { CallContext } from './context.js';
 import { ChangeFeed, type ChangeRelay } from './events.js';
 import { newKnowledgeId } from './ids.js';
 import type { ImportCounts, KnowledgeStatus, KnowledgeStore, ScopeRecord } from './store.js';
@@ -66,7 +67,7 @@ export class KaizenService {
   }
 
   // ---------- namespaces ----------
-  async getNamespaces(raw: unknown): Promise<GetNamespacesOutput> {
+  async getNamespaces(raw: unknown, _ctx?: CallContext): Promise<GetNamespacesOutput> {
     const input = parseInput(GetNamespacesInput, raw ?? {});
     const style = input.style ?? 'short';
     const namespaces = await this.store.listNamespaces({ namespace: input.namespace });
@@ -85,7 +86,7 @@ export class KaizenService {
     return out;
   }
 
-  async createNamespace(raw: unknown): Promise<NamespaceOutput> {
+  async createNamespace(raw: unknown, _ctx?: CallContext): Promise<NamespaceOutput> {
     const input = parseInput(CreateNamespaceInput, raw);
     const description = defaultScopeDescription(input.name);
     await this.store.createNamespace({ name: input.name, description: input.description }, description);
@@ -93,7 +94,7 @@ export class KaizenService {
     return { name: input.name, description: input.description, scopes: { [DEFAULT_SCOPE]: { description } } };
   }
 
-  async updateNamespace(raw: unknown): Promise<NamespaceOutput> {
+  async updateNamespace(raw: unknown, _ctx?: CallContext): Promise<NamespaceOutput> {
     const input = parseInput(UpdateNamespaceInput, raw);
     if (input.name === GLOBAL_NAMESPACE && input.new_name !== undefined && input.new_name !== GLOBAL_NAMESPACE) {
       throw new KaizenError('PROTECTED', 'The "global" namespace cannot be renamed; you may change its description.');
@@ -104,7 +105,7 @@ export class KaizenService {
     return this.namespaceOutput(input.new_name ?? input.name);
   }
 
-  async deleteNamespace(raw: unknown): Promise<DeleteNamespaceOutput> {
+  async deleteNamespace(raw: unknown, _ctx?: CallContext): Promise<DeleteNamespaceOutput> {
     const input = parseInput(DeleteNamespaceInput, raw);
     if (input.name === GLOBAL_NAMESPACE) {
       throw new KaizenError('PROTECTED', 'The "global" namespace cannot be deleted.');
@@ -126,7 +127,7 @@ export class KaizenService {
   }
 
   // ---------- scopes ----------
-  async createScope(raw: unknown): Promise<ScopeOutput> {
+  async createScope(raw: unknown, _ctx?: CallContext): Promise<ScopeOutput> {
     const input = parseInput(CreateScopeInput, raw);
     if (parseScope(input.scope).name === DEFAULT_SCOPE) {
       throw new KaizenError(
@@ -139,7 +140,7 @@ export class KaizenService {
     return scopeOutput(record);
   }
 
-  async updateScope(raw: unknown): Promise<ScopeOutput> {
+  async updateScope(raw: unknown, _ctx?: CallContext): Promise<ScopeOutput> {
     const input = parseInput(UpdateScopeInput, raw);
     const ref = parseScope(input.scope);
     if (input.new_scope !== undefined && input.new_scope !== input.scope) {
@@ -170,7 +171,7 @@ export class KaizenService {
     return scopeOutput(record);
   }
 
-  async deleteScope(raw: unknown): Promise<DeleteScopeOutput> {
+  async deleteScope(raw: unknown, _ctx?: CallContext): Promise<DeleteScopeOutput> {
     const input = parseInput(DeleteScopeInput, raw);
     if (parseScope(input.scope).name === DEFAULT_SCOPE) {
       throw new KaizenError(
@@ -184,7 +185,7 @@ export class KaizenService {
   }
 
   // ---------- knowledge ----------
-  async writeKnowledge(raw: unknown): Promise<KnowledgeRefOutput> {
+  async writeKnowledge(raw: unknown, _ctx?: CallContext): Promise<KnowledgeRefOutput> {
     const input = parseInput(WriteKnowledgeInput, raw);
     const record = await this.store.writeKnowledge({
       id: this.newId(),
@@ -197,7 +198,7 @@ export class KaizenService {
     return { id: record.id, scope: record.scope };
   }
 
-  async updateKnowledge(raw: unknown): Promise<KnowledgeRefOutput> {
+  async updateKnowledge(raw: unknown, _ctx?: CallContext): Promise<KnowledgeRefOutput> {
     const input = parseInput(UpdateKnowledgeInput, raw);
     const before = await this.statusIfWatched([input.id]);
     const record = await this.store.updateKnowledge(input.id, {
@@ -211,7 +212,7 @@ export class KaizenService {
     return { id: record.id, scope: record.scope };
   }
 
-  async deleteKnowledge(raw: unknown): Promise<{ id: string }> {
+  async deleteKnowledge(raw: unknown, _ctx?: CallContext): Promise<{ id: string }> {
     const input = parseInput(DeleteKnowledgeInput, raw);
     const before = await this.statusIfWatched([input.id]);
     await this.store.deleteKnowledge(input.id);
@@ -222,7 +223,7 @@ export class KaizenService {
     return { id: input.id };
   }
 
-  async resolveKnowledgeConflict(raw: unknown): Promise<ResolveConflictOutput> {
+  async resolveKnowledgeConflict(raw: unknown, _ctx?: CallContext): Promise<ResolveConflictOutput> {
     const input = parseInput(ResolveConflictInput, raw);
     const suppressed = unique(input.suppressed_ids);
     const involved = [input.active_id, ...suppressed];
@@ -245,7 +246,7 @@ export class KaizenService {
   }
 
   // ---------- retrieval ----------
-  async getTaskContext(raw: unknown): Promise<GetTaskContextOutput> {
+  async getTaskContext(raw: unknown, _ctx?: CallContext): Promise<GetTaskContextOutput> {
     const input = parseInput(GetTaskContextInput, raw);
     const hits = await this.store.search({
       scope: input.scope,
@@ -270,7 +271,7 @@ export class KaizenService {
 
   // ---------- bulk transfer ----------
   /** Every namespace, scope, entry and suppression (or one namespace's) as transfer records, streamed. */
-  exportRecords(raw: unknown = {}): AsyncGenerator<TransferRecord> {
+  exportRecords(raw: unknown = {}, _ctx?: CallContext): AsyncGenerator<TransferRecord> {
     const input = parseInput(ExportInput, raw);
     return exportRecords(this.store, { namespace: input.namespace });
   }

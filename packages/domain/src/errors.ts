@@ -1,4 +1,8 @@
-/** Stable error codes. Clients may branch on them; messages tell an agent what to do next. */
+/**
+ * Stable error codes. Clients may branch on them. A message names the field, the entity and its key
+ * (`scope: scope "acme:shop" does not exist.`); the next step, which depends on the surface (tool names
+ * for MCP, commands for the CLI), comes from the hint table (hints.ts) through `details.hint`.
+ */
 export const ERROR_CODES = [
   'NOT_FOUND',
   'ALREADY_EXISTS',
@@ -6,6 +10,8 @@ export const ERROR_CODES = [
   'PROTECTED',
   'CYCLE',
   'CONFLICT',
+  /** The caller cancelled the call (its CallContext's signal aborted); nothing more was done. */
+  'CANCELLED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -5,3 +5,5 @@ export * from './tools.js';
 export * from './validation.js';
 export * from './surface.js';
 export * from './transfer.js';
+export * from './input.js';
+export * from './hints.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeText } from './input.js';
 
 export const TASK_SIZES = ['XS', 'S', 'M', 'L', 'XL'] as const;
 export type TaskSize = (typeof TASK_SIZES)[number];
@@ -14,18 +15,16 @@ export const taskSizeFromRank = (rank: number | null): TaskSize | null =>
 export const KnowledgeIdSchema = z
   .string()
   .trim()
-  .min(1, { message: 'id is empty: pass the id returned by write_knowledge or get_task_context' })
+  .min(1, { message: 'id is empty: pass the id of an existing entry' })
   .max(64, { message: 'id is too long: ids are at most 64 characters' })
   .regex(/^[A-Za-z0-9_-]+$/, { message: 'invalid id: ids use letters, digits, "_" and "-" only' });
 
-export const ContentSchema = z
-  .string()
+export const ContentSchema = safeText()
   .trim()
   .min(1, { message: 'content is empty: write one self-contained fact, rule or lesson (1-20000 characters)' })
   .max(20_000, { message: 'content is too long: keep an entry under 20000 characters, or split it into several entries' });
 
-export const ContextSchema = z
-  .string()
+export const ContextSchema = safeText()
   .trim()
   .min(1, { message: 'context is empty: give the search terms an agent would use to find this entry (1-1000 characters)' })
   .max(1_000, { message: 'context is too long: keep it to 1000 characters of search terms' });

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { safeText } from './input.js';
 
 export const NAME_PATTERN = /^[a-z0-9-]{2,64}$/;
+/** A qualified scope name: two names joined by ":". A regex (not a refinement) so that it reaches JSON Schema as `pattern`. */
+export const SCOPE_PATTERN = /^[a-z0-9-]{2,64}:[a-z0-9-]{2,64}$/;
 export const GLOBAL_NAMESPACE = 'global';
 export const DEFAULT_SCOPE = 'default';
 export const GLOBAL_DEFAULT_SCOPE = `${GLOBAL_NAMESPACE}:${DEFAULT_SCOPE}`;
@@ -15,10 +18,7 @@ export const NameSchema = z
 /** A qualified scope name, `namespace:scope`. */
 export const QualifiedScopeSchema = z
   .string()
-  .refine((v) => {
-    const parts = v.split(':');
-    return parts.length === 2 && parts.every((p) => NAME_PATTERN.test(p));
-  }, { message: `invalid scope: write it as "namespace:scope" where each part uses 2-64 characters of lowercase a-z, 0-9 and "-" (e.g. "acme:mobile-payments")` });
+  .regex(SCOPE_PATTERN, { message: `invalid scope: write it as "namespace:scope" where each part uses 2-64 characters of lowercase a-z, 0-9 and "-" (e.g. "acme:mobile-payments")` });
 
 export interface ScopeRef {
   namespace: string;
@@ -34,8 +34,7 @@ export function formatScope(ref: ScopeRef): string {
   return `${ref.namespace}:${ref.name}`;
 }
 
-export const DescriptionSchema = z
-  .string()
+export const DescriptionSchema = safeText()
   .trim()
   .min(1, { message: 'description is empty: give a one-line description (1-500 characters)' })
   .max(500, { message: 'description is too long: keep it to 500 characters' });

@@ -5,16 +5,17 @@
 import { z } from 'zod';
 import { DescriptionSchema, NameSchema, QualifiedScopeSchema } from './names.js';
 import { ContentSchema, ContextSchema, KnowledgeIdSchema, TaskSizeSchema } from './knowledge.js';
+import { safeText, strictInput, stringList } from './input.js';
 
 // ---------- namespaces ----------
 export const NamespaceStyleSchema = z.enum(['short', 'long', 'details'], {
   message: 'invalid style: use "short", "long" or "details"',
 });
 
-export const GetNamespacesInput = z.object({
+export const GetNamespacesInput = strictInput({
   namespace: NameSchema.optional().describe('Only this namespace (exact name).'),
   style: NamespaceStyleSchema.optional().describe(
-    '"short" (default): names and descriptions; "long": plus scopes; "details": plus each scope\'s parents.',
+  '"short" (default): names and descriptions; "long": plus scopes; "details": plus each scope\'s parents.',
   ),
 });
 const ScopeSummary = z.object({
@@ -23,12 +24,12 @@ const ScopeSummary = z.object({
 });
 export const GetNamespacesOutput = z.object({
   namespaces: z.record(
-    z.string(),
-    z.object({ description: z.string(), scopes: z.record(z.string(), ScopeSummary).optional() }),
+  z.string(),
+  z.object({ description: z.string(), scopes: z.record(z.string(), ScopeSummary).optional() }),
   ),
 });
 
-export const CreateNamespaceInput = z.object({
+export const CreateNamespaceInput = strictInput({
   name: NameSchema.describe('Namespace name: an organisation or product, e.g. "acme".'),
   description: DescriptionSchema.describe('What this namespace holds knowledge about.'),
 });
@@ -39,19 +40,18 @@ export const NamespaceOutput = z.object({
 });
 export const CreateNamespaceOutput = NamespaceOutput;
 
-export const UpdateNamespaceInput = z
-  .object({
-    name: NameSchema.describe('Current namespace name.'),
-    new_name: NameSchema.optional().describe('New name; every scope and entry follows the rename.'),
-    description: DescriptionSchema.optional().describe('New description.'),
-  })
+export const UpdateNamespaceInput = strictInput({
+  name: NameSchema.describe('Current namespace name.'),
+  new_name: NameSchema.optional().describe('New name; every scope and entry follows the rename.'),
+  description: DescriptionSchema.optional().describe('New description.'),
+})
   .refine((v) => v.new_name !== undefined || v.description !== undefined, {
     message: 'nothing to update: pass new_name, description, or both',
     path: ['new_name'],
   });
 export const UpdateNamespaceOutput = NamespaceOutput;
 
-export const DeleteNamespaceInput = z.object({ name: NameSchema.describe('Namespace to delete with all its scopes and entries.') });
+export const DeleteNamespaceInput = strictInput({ name: NameSchema.describe('Namespace to delete with all its scopes and entries.') });
 export const DeleteNamespaceOutput = z.object({
   name: z.string(),
   scopes_count: z.number().int(),
@@ -59,15 +59,14 @@ export const DeleteNamespaceOutput = z.object({
 });
 
 // ---------- scopes ----------
-const ParentsSchema = z
-  .array(QualifiedScopeSchema)
+const ParentsSchema = stringList(QualifiedScopeSchema, '["acme:mobile"]')
   .max(32, { message: 'too many parents: a scope may name at most 32 parents' });
 
-export const CreateScopeInput = z.object({
+export const CreateScopeInput = strictInput({
   scope: QualifiedScopeSchema.describe('Qualified name "namespace:scope", e.g. "acme:mobile-payments".'),
   description: DescriptionSchema.describe('What the scope covers (a project, team, component).'),
   parents: ParentsSchema.optional().describe(
-    'Extra parent scopes (qualified names, any namespace). The namespace default is always a parent.',
+  'Extra parent scopes (qualified names, any namespace). The namespace default is always a parent.',
   ),
 });
 export const ScopeOutput = z.object({
@@ -77,46 +76,44 @@ export const ScopeOutput = z.object({
 });
 export const CreateScopeOutput = ScopeOutput;
 
-export const UpdateScopeInput = z
-  .object({
-    scope: QualifiedScopeSchema.describe('The scope to change.'),
-    new_scope: QualifiedScopeSchema.optional().describe('New qualified name, in the same namespace.'),
-    description: DescriptionSchema.optional(),
-    parents: ParentsSchema.optional().describe('Replaces the parent list; "namespace:default" is kept.'),
-  })
+export const UpdateScopeInput = strictInput({
+  scope: QualifiedScopeSchema.describe('The scope to change.'),
+  new_scope: QualifiedScopeSchema.optional().describe('New qualified name, in the same namespace.'),
+  description: DescriptionSchema.optional(),
+  parents: ParentsSchema.optional().describe('Replaces the parent list; "namespace:default" is kept.'),
+})
   .refine((v) => v.new_scope !== undefined || v.description !== undefined || v.parents !== undefined, {
     message: 'nothing to update: pass new_scope, description or parents',
     path: ['new_scope'],
   });
 export const UpdateScopeOutput = ScopeOutput;
 
-export const DeleteScopeInput = z.object({ scope: QualifiedScopeSchema.describe('The scope to delete with its entries.') });
+export const DeleteScopeInput = strictInput({ scope: QualifiedScopeSchema.describe('The scope to delete with its entries.') });
 export const DeleteScopeOutput = z.object({ scope: z.string(), knowledge_deleted: z.number().int() });
 
 // ---------- knowledge ----------
-export const WriteKnowledgeInput = z.object({
+export const WriteKnowledgeInput = strictInput({
   content: ContentSchema.describe(
-    'One self-contained fact, convention, decision or lesson, understandable without other entries.',
+  'One self-contained fact, convention, decision or lesson, understandable without other entries.',
   ),
   context: ContextSchema.describe(
-    'Search terms a future agent would use: topics, components, tools, synonyms and variants (e.g. "postgres postgresql database migrations drizzle").',
+  'Search terms a future agent would use: topics, components, tools, synonyms and variants (e.g. "postgres postgresql database migrations drizzle").',
   ),
   scope: QualifiedScopeSchema.describe('Where the entry applies, e.g. "acme:mobile-payments".'),
   task_size: TaskSizeSchema.optional().describe(
-    'Largest task size this applies to (XS < S < M < L < XL): the entry is retrieved for tasks of this size or smaller. Omit when it applies to every task.',
+  'Largest task size this applies to (XS < S < M < L < XL): the entry is retrieved for tasks of this size or smaller. Omit when it applies to every task.',
   ),
 });
 export const KnowledgeRefOutput = z.object({ id: z.string(), scope: z.string() });
 export const WriteKnowledgeOutput = KnowledgeRefOutput;
 
-export const UpdateKnowledgeInput = z
-  .object({
-    id: KnowledgeIdSchema,
-    content: ContentSchema.optional(),
-    context: ContextSchema.optional(),
-    scope: QualifiedScopeSchema.optional().describe('Move the entry to another scope.'),
-    task_size: TaskSizeSchema.nullable().optional().describe('New task size; null clears it.'),
-  })
+export const UpdateKnowledgeInput = strictInput({
+  id: KnowledgeIdSchema,
+  content: ContentSchema.optional(),
+  context: ContextSchema.optional(),
+  scope: QualifiedScopeSchema.optional().describe('Move the entry to another scope.'),
+  task_size: TaskSizeSchema.nullable().optional().describe('New task size; null clears it.'),
+})
   .refine(
     (v) =>
       v.content !== undefined || v.context !== undefined || v.scope !== undefined || v.task_size !== undefined,
@@ -124,18 +121,16 @@ export const UpdateKnowledgeInput = z
   );
 export const UpdateKnowledgeOutput = KnowledgeRefOutput;
 
-export const DeleteKnowledgeInput = z.object({ id: KnowledgeIdSchema });
+export const DeleteKnowledgeInput = strictInput({ id: KnowledgeIdSchema });
 export const DeleteKnowledgeOutput = z.object({ id: z.string() });
 
-export const ResolveConflictInput = z
-  .object({
-    active_id: KnowledgeIdSchema.describe('The entry that stays (and is restored if it was suppressed).'),
-    suppressed_ids: z
-      .array(KnowledgeIdSchema)
-      .min(1, { message: 'suppressed_ids is empty: name at least one entry to suppress' })
-      .max(100, { message: 'too many suppressed_ids: at most 100 per call' })
-      .describe('Entries that contradict the active one; hidden from retrieval but kept.'),
-  })
+export const ResolveConflictInput = strictInput({
+  active_id: KnowledgeIdSchema.describe('The entry that stays (and is restored if it was suppressed).'),
+  suppressed_ids: stringList(KnowledgeIdSchema, '["V1StGXR8Z5jd"]')
+    .min(1, { message: 'suppressed_ids is empty: name at least one entry to suppress' })
+    .max(100, { message: 'too many suppressed_ids: at most 100 per call' })
+    .describe('Entries that contradict the active one; hidden from retrieval but kept.'),
+})
   .refine((v) => !v.suppressed_ids.includes(v.active_id), {
     message: 'suppressed_ids contains active_id: an entry cannot suppress itself',
     path: ['suppressed_ids'],
@@ -143,15 +138,14 @@ export const ResolveConflictInput = z
 export const ResolveConflictOutput = z.object({ active_id: z.string(), suppressed_ids: z.array(z.string()) });
 
 // ---------- retrieval ----------
-export const GetTaskContextInput = z.object({
-  queries: z
-    .array(
-      z
-        .string()
-        .trim()
-        .min(1, { message: 'a query is empty: each query is a few words about one aspect of the task' })
-        .max(200, { message: 'a query is too long: keep each query to a few words (200 characters at most)' }),
-    )
+export const GetTaskContextInput = strictInput({
+  queries: stringList(
+    safeText()
+      .trim()
+      .min(1, { message: 'a query is empty: each query is a few words about one aspect of the task' })
+      .max(200, { message: 'a query is too long: keep each query to a few words (200 characters at most)' }),
+    '["payment retries"]',
+  )
     .min(1, { message: 'queries is empty: pass 1-10 short, focused queries' })
     .max(10, { message: 'too many queries: pass at most 10' })
     .describe('1-10 short focused queries, one per aspect of the task (e.g. ["payment retries", "kotlin coroutines"]).'),
@@ -198,3 +192,20 @@ export type ResolveConflictOutput = z.infer<typeof ResolveConflictOutput>;
 export type GetTaskContextInput = z.infer<typeof GetTaskContextInput>;
 export type TaskContextResult = z.infer<typeof TaskContextResult>;
 export type GetTaskContextOutput = z.infer<typeof GetTaskContextOutput>;
+
+/**
+ * What a caller passes to each use case (`z.input`: before defaults and trimming), for compile-time
+ * checks in apps that embed the core. The core still validates at run time with the schemas above.
+ */
+export type GetNamespacesRequest = z.input<typeof GetNamespacesInput>;
+export type CreateNamespaceRequest = z.input<typeof CreateNamespaceInput>;
+export type UpdateNamespaceRequest = z.input<typeof UpdateNamespaceInput>;
+export type DeleteNamespaceRequest = z.input<typeof DeleteNamespaceInput>;
+export type CreateScopeRequest = z.input<typeof CreateScopeInput>;
+export type UpdateScopeRequest = z.input<typeof UpdateScopeInput>;
+export type DeleteScopeRequest = z.input<typeof DeleteScopeInput>;
+export type WriteKnowledgeRequest = z.input<typeof WriteKnowledgeInput>;
+export type UpdateKnowledgeRequest = z.input<typeof UpdateKnowledgeInput>;
+export type DeleteKnowledgeRequest = z.input<typeof DeleteKnowledgeInput>;
+export type ResolveConflictRequest = z.input<typeof ResolveConflictInput>;
+export type GetTaskContextRequest = z.input<typeof GetTaskContextInput>;

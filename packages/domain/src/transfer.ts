@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DescriptionSchema, NameSchema, QualifiedScopeSchema } from './names.js';
 import { ContentSchema, ContextSchema, KnowledgeIdSchema, TaskSizeSchema } from './knowledge.js';
+import { strictInput, stringList } from './input.js';
 
 export const TRANSFER_RECORD_TYPES = ['namespace', 'scope', 'knowledge', 'conflict'] as const;
 export type TransferRecordType = (typeof TRANSFER_RECORD_TYPES)[number];
@@ -35,8 +36,7 @@ export const ScopeTransferRecord = strictRecord({
   scope: QualifiedScopeSchema,
   description: DescriptionSchema,
   /** Parents besides the implicit "ns:default" (which may be listed too). */
-  parents: z
-    .array(QualifiedScopeSchema)
+  parents: stringList(QualifiedScopeSchema, '["acme:mobile"]')
     .max(32, { message: 'too many parents: a scope may name at most 32 parents' })
     .default([]),
 });
@@ -58,8 +58,7 @@ export const ConflictTransferRecord = z
     type: z.literal('conflict'),
     /** null: the winner was deleted since; the entries stay suppressed. */
     active_id: KnowledgeIdSchema.nullable(),
-    suppressed_ids: z
-      .array(KnowledgeIdSchema)
+    suppressed_ids: stringList(KnowledgeIdSchema, '["V1StGXR8Z5jd"]')
       .min(1, { message: 'suppressed_ids is empty: name at least one suppressed entry' })
       .max(1000, { message: 'too many suppressed_ids: split them over several conflict records of 1000 at most' }),
   })
@@ -80,7 +79,8 @@ export type KnowledgeTransferRecord = z.infer<typeof KnowledgeTransferRecord>;
 export type ConflictTransferRecord = z.infer<typeof ConflictTransferRecord>;
 export type TransferRecord = z.infer<typeof TransferRecord>;
 
-export const ExportInput = z.object({
+export const ExportInput = strictInput({
   namespace: NameSchema.optional().describe('Only this namespace (with references to what it inherits from).'),
 });
 export type ExportInput = z.infer<typeof ExportInput>;
+export type ExportRequest = z.input<typeof ExportInput>;

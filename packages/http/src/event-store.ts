@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { EventId, EventStore, StreamId } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { EventId, EventStore, JSONRPCMessage, StreamId } from '@modelcontextprotocol/server';
 import { LRUCache } from 'lru-cache';
 
 export interface EventLogLimits {
@@ -10,6 +9,8 @@ export interface EventLogLimits {
   maxEventsPerStream?: number;
   /** A stream not written to for this long is dropped. */
   ttlMs?: number;
+  /** Streams kept per session; a session opening more loses its oldest (one per request that streamed). */
+  maxStreamsPerSession?: number;
 }
 
 interface StoredEvent {
@@ -34,9 +35,12 @@ interface StoredStream {
 export class EventLog {
   private readonly streams: LRUCache<string, StoredStream>;
   private readonly maxEvents: number;
+  /** @internal */
+  readonly maxStreamsPerSession: number;
 
   constructor(limits: EventLogLimits = {}) {
     this.maxEvents = limits.maxEventsPerStream ?? 100;
+    this.maxStreamsPerSession = limits.maxStreamsPerSession ?? 32;
     this.streams = new LRUCache({ max: limits.maxStreams ?? 10_000, ttl: limits.ttlMs ?? 15 * 60_000 });
   }
 
@@ -84,7 +88,15 @@ export class SessionEventStore implements EventStore {
 
   async storeEvent(streamId: StreamId, message: JSONRPCMessage): Promise<EventId> {
     const key = this.key(streamId);
-    this.keys.add(key);
+    if (!this.keys.has(key)) {
+      this.keys.add(key);
+      // A Set iterates in insertion order: the first key is the oldest stream.
+      if (this.keys.size > this.log.maxStreamsPerSession) {
+        const oldest = this.keys.values().next().value as string;
+        this.keys.delete(oldest);
+        this.log.drop(oldest);
+      }
+    }
     return `${key}:${this.log.append(key, message)}`;
   }
 

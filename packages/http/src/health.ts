@@ -32,18 +32,25 @@ export function healthRoutes(options: HealthOptions): Router {
       await withTimeout(options.checkDatabase(), timeoutMs);
       res.json({ status: 'ready', database: 'ok', ms: Date.now() - started });
     } catch (error) {
-      const reason = (error as Error).message;
-      req.log?.warn({ reason }, 'not ready: database check failed');
-      res.status(503).json({ status: 'unavailable', database: 'unreachable', error: reason });
+      // The detail (driver code, statement name) goes to the log; the probe's body says only what failed.
+      const timedOut = error instanceof DeadlineError;
+      req.log?.warn({ reason: timedOut ? 'timeout' : 'error', code: (error as { code?: unknown }).code }, 'not ready: database check failed');
+      res.status(503).json({
+        status: 'unavailable',
+        database: 'unreachable',
+        error: timedOut ? `no answer from the database within ${timeoutMs} ms` : 'the database check failed; see the server log',
+      });
     }
   });
   return router;
 }
 
+class DeadlineError extends Error {}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from the database within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new DeadlineError(`no answer from the database within ${ms} ms`)), ms);
   });
   promise.catch(() => undefined); // a late failure after the deadline is not an unhandled rejection
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));

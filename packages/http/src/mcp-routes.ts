@@ -1,10 +1,17 @@
+/**
+ * /mcp serves both protocol eras on one path. A POST is classified the way the SDK classifies it
+ * (isLegacyRequest): 2026-07-28 requests go to the SDK's per-request handler (any instance serves any
+ * request), 2025-era traffic to Kaizen's sessions (initialize, Mcp-Session-Id, resumable GET streams,
+ * DELETE) or, with KAIZEN_HTTP_STATELESS, to the SDK's stateless 2025 serving. /sse + /messages keep the
+ * deprecated HTTP+SSE transport for old clients.
+ */
 import type { ServerResponse } from 'node:http';
 import { Router, type Request, type Response } from 'express';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { toNodeHandler, toWebRequest, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
+import { isInitializeRequest, isLegacyRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
+import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import { RpcCode, sendRpcError } from './json-rpc.js';
+import type { ListenIndex } from './listen-index.js';
 import type { SessionRegistry } from './sessions.js';
 
 export const MCP_PATH = '/mcp';
@@ -14,71 +21,68 @@ export const MESSAGES_PATH = '/messages';
 /** SSE comment lines keep idle legacy streams open through proxies that cut silent connections. */
 const SSE_KEEPALIVE_MS = 15_000;
 
-const isInitialize = (body: unknown) =>
-  Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
-
 const sessionHeader = (req: Request) => {
   const id = req.headers['mcp-session-id'];
   return typeof id === 'string' ? id : undefined;
 };
 
-/** Streamable HTTP with sessions: POST, GET (server stream, resumable) and DELETE on one path. */
-export function statefulRoutes(sessions: SessionRegistry): Router {
+export interface McpRouteOptions {
+  sessions: SessionRegistry;
+  /** The SDK handler: 2026-07-28 always; 2025-era too when stateless. */
+  handler: McpHttpHandler;
+  stateless: boolean;
+  listens: ListenIndex;
+  onError: (error: Error) => void;
+}
+
+export function mcpRoutes(options: McpRouteOptions): Router {
+  const { sessions, listens } = options;
+  const sdk: NodeMcpRequestHandler = toNodeHandler(options.handler, { onerror: options.onError });
   const router = Router();
 
   router.post(MCP_PATH, async (req, res) => {
+    const legacy = !options.stateless && (await isLegacyRequest(await toWebRequest(req, req.body), req.body));
+    if (!legacy) {
+      listens.track(req.body, res);
+      return sdk(req, res, req.body);
+    }
     const id = sessionHeader(req);
     if (id) {
       const transport = sessions.get(id);
-      if (!(transport instanceof StreamableHTTPServerTransport)) return sessionNotFound(res, id);
+      if (!transport || transport instanceof SSEServerTransport) return sessionNotFound(res, id);
       res.on('close', sessions.track(id));
       return transport.handleRequest(req, res, req.body);
     }
-    if (!isInitialize(req.body)) {
-      return sendRpcError(res, 400, RpcCode.server, 'Bad Request: no Mcp-Session-Id header. Send initialize first, then the session id it returns on every request.');
+    if (!isInitializeRequest(req.body)) {
+      const text = Array.isArray(req.body)
+        ? 'Bad Request: initialize must be sent alone, not in a batch.'
+        : 'Bad Request: no Mcp-Session-Id header. Send initialize first, then the session id it returns on every request.';
+      return sendRpcError(res, 400, RpcCode.server, text);
+    }
+    // Checked before anything is allocated: the transport would refuse it after building a server.
+    const accept = String(req.headers.accept ?? '');
+    if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
+      return sendRpcError(res, 406, RpcCode.server, 'Not Acceptable: the client must accept both application/json and text/event-stream.');
     }
     if (sessions.full) {
       return sendRpcError(res, 503, RpcCode.server, `Service Unavailable: ${sessions.maxSessions} sessions are open. Retry later.`);
     }
-    const transport = await sessions.openStreamable();
-    await transport.handleRequest(req, res, req.body);
+    await sessions.serveInitialize((transport) => transport.handleRequest(req, res, req.body));
   });
 
   const existing = async (req: Request, res: Response) => {
     const id = sessionHeader(req);
-    if (!id) return sendRpcError(res, 400, RpcCode.server, 'Bad Request: the Mcp-Session-Id header is required.');
+    if (!id) {
+      if (options.stateless) return sdk(req, res);
+      return sendRpcError(res, 400, RpcCode.server, 'Bad Request: the Mcp-Session-Id header is required.');
+    }
     const transport = sessions.get(id);
-    if (!(transport instanceof StreamableHTTPServerTransport)) return sessionNotFound(res, id);
+    if (!transport || transport instanceof SSEServerTransport) return sessionNotFound(res, id);
     res.on('close', sessions.track(id));
     await transport.handleRequest(req, res);
   };
   router.get(MCP_PATH, existing);
   router.delete(MCP_PATH, existing);
-  return router;
-}
-
-/**
- * Streamable HTTP without sessions, for several instances behind a load balancer: each POST gets its own
- * MCP server and transport over the shared core, answered as plain JSON, and both are dropped after.
- */
-export function statelessRoutes(newServer: () => McpServer): Router {
-  const router = Router();
-  router.post(MCP_PATH, async (req, res) => {
-    const server = newServer();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
-  });
-  const noStream = (_req: Request, res: Response) => {
-    res.setHeader('Allow', 'POST');
-    sendRpcError(res, 405, RpcCode.server, 'Method Not Allowed: this server runs without sessions (KAIZEN_HTTP_STATELESS), so there is no stream to open or session to end.');
-  };
-  router.get(MCP_PATH, noStream);
-  router.delete(MCP_PATH, noStream);
   return router;
 }
 
@@ -107,5 +111,5 @@ export function legacySseRoutes(sessions: SessionRegistry): Router {
 }
 
 function sessionNotFound(res: Response, id: string): void {
-  sendRpcError(res, 404, RpcCode.sessionNotFound, `Session not found: ${id} has ended or never existed. Start a new session with initialize.`);
+  sendRpcError(res, 404, RpcCode.sessionNotFound, `Session not found: ${id.slice(0, 100)} has ended or never existed. Start a new session with initialize.`);
 }

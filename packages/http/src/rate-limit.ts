@@ -57,10 +57,35 @@ export async function createRateLimiter(options: { limit: number; redisUrl?: str
   });
 
   return {
-    middleware,
+    middleware: perMessage(middleware),
     close: async () => {
       if (redis?.isOpen) await redis.close().catch(() => undefined);
     },
+  };
+}
+
+/** A JSON-RPC batch larger than this is refused outright (MCP 2025-06-18 and later have no batches). */
+export const MAX_BATCH_MESSAGES = 20;
+
+/**
+ * Limits count JSON-RPC messages, not HTTP requests: a batch of N takes N from the client's allowance
+ * (runs after the body parser). Each pass through express-rate-limit counts one.
+ */
+function perMessage(limiter: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    const count = Array.isArray(req.body) ? req.body.length : 1;
+    if (count > MAX_BATCH_MESSAGES) {
+      sendRpcError(res, 400, RpcCode.invalidRequest, `Invalid Request: a batch may hold at most ${MAX_BATCH_MESSAGES} messages; send them separately.`);
+      return;
+    }
+    let left = Math.max(1, count);
+    const step = (error?: unknown) => {
+      if (error) return next(error);
+      if (res.headersSent) return; // refused: 429 already sent
+      if (--left === 0) return next();
+      void limiter(req, res, step);
+    };
+    void limiter(req, res, step);
   };
 }
 

@@ -3,19 +3,25 @@ import type { AddressInfo } from 'node:net';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import type { KaizenService } from '@kaizen/core';
-import { createKaizenMcpServer } from '@kaizen/mcp';
+import { createMcpHandler } from '@modelcontextprotocol/server';
+import { createKaizenSurface, type KaizenSource, type SurfaceHooks } from '@kaizen/mcp';
 import { EventLog, type EventLogLimits } from './event-store.js';
 import { createGuard } from './guards.js';
 import { healthRoutes } from './health.js';
 import { RpcCode, sendRpcError } from './json-rpc.js';
-import { legacySseRoutes, MCP_PATH, MESSAGES_PATH, SSE_PATH, statefulRoutes, statelessRoutes } from './mcp-routes.js';
+import { ListenIndex } from './listen-index.js';
+import { legacySseRoutes, MCP_PATH, MESSAGES_PATH, mcpRoutes, SSE_PATH } from './mcp-routes.js';
 import { createRateLimiter } from './rate-limit.js';
 import { requestLogger, requestLogging } from './request-log.js';
 import { SessionRegistry } from './sessions.js';
 
 export interface KaizenHttpOptions {
-  kaizen: KaizenService;
+  /** The core, or its promise while the database opens: discovery and health answer meanwhile. */
+  kaizen: KaizenSource;
+  /** Metrics, traces and audit plug into the MCP seam here. */
+  hooks?: SurfaceHooks;
+  /** Reported in serverInfo (the app's package.json version). */
+  version?: string;
   logger: Logger;
   /** Readiness probe of the database (the runtime's checkReady: reachable, migrated). */
   checkDatabase: () => Promise<void>;
@@ -49,12 +55,23 @@ const MCP_PATHS = [MCP_PATH, SSE_PATH, MESSAGES_PATH];
 /** Kaizen's MCP server over HTTP: Streamable HTTP at /mcp, legacy SSE at /sse + /messages, health probes. */
 export async function createKaizenHttpServer(options: KaizenHttpOptions): Promise<KaizenHttpServer> {
   const { logger } = options;
-  const newServer = () =>
-    createKaizenMcpServer(options.kaizen, {
-      onInternalError: (err, tool) => requestLogger(logger).error({ err, tool }, 'tool failed'),
-    });
+  const surface = createKaizenSurface(options.kaizen, {
+    version: options.version,
+    onOperation: options.hooks?.onOperation,
+    onInternalError: (err, operation, ctx) => {
+      requestLogger(logger).error({ err: safeError(err), operation: `${operation.kind} ${operation.name}`, request: ctx.requestId }, 'operation failed');
+      options.hooks?.onInternalError?.(err, operation, ctx);
+    },
+  });
+  const onError = (err: Error) => logger.debug({ err: safeError(err) }, 'mcp request refused');
+  // 2026-07-28 (and, stateless, 2025 too): a fresh server per request, nothing kept between requests.
+  const handler = createMcpHandler(({ era, requestInfo }) => surface.createServer({ era }, { requestId: requestInfo?.headers.get('x-request-id') ?? undefined }), {
+    legacy: options.stateless ? 'stateless' : 'reject',
+    onerror: onError,
+  });
+  const listens = new ListenIndex(surface.hub, handler.notify);
   const sessions = new SessionRegistry({
-    newServer,
+    newServer: () => surface.createServer({ era: 'legacy' }),
     events: new EventLog(options.events),
     logger,
     idleMs: options.sessions?.idleMs,
@@ -99,12 +116,13 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
     cors({
       origin: (origin, done) => done(null, !origin || guard.originAllowed(origin)),
       exposedHeaders: ['Mcp-Session-Id', 'Mcp-Protocol-Version', 'X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
+      allowedHeaders: ['Content-Type', 'Accept', 'Authorization', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'Mcp-Method', 'Mcp-Name', 'Last-Event-ID', 'X-Request-Id', 'traceparent', 'tracestate'],
       maxAge: 600,
     }),
   );
-  if (limiter) app.use(MCP_PATHS, limiter.middleware);
   app.use(MCP_PATHS, jsonOnly, express.json({ limit: options.bodyLimitBytes ?? 1024 * 1024 }));
-  app.use(options.stateless ? statelessRoutes(newServer) : statefulRoutes(sessions));
+  if (limiter) app.use(MCP_PATHS, limiter.middleware);
+  app.use(mcpRoutes({ sessions, handler, stateless: options.stateless ?? false, listens, onError }));
   app.use(legacySseRoutes(sessions));
   app.use((req, res) => sendRpcError(res, 404, RpcCode.server, `Not Found: ${req.method} ${req.path}. MCP is served at ${MCP_PATH} (Streamable HTTP) and ${SSE_PATH} (legacy SSE).`));
   app.use(errorHandler);
@@ -141,6 +159,9 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
         });
       }
       await sessions.closeAll();
+      await handler.close().catch(() => undefined);
+      listens.close();
+      surface.close();
       http.closeAllConnections();
       await closed;
       await limiter?.close();
@@ -154,6 +175,13 @@ const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (type === 'entity.parse.failed') return sendRpcError(res, 400, RpcCode.parseError, 'Parse error: the body is not valid JSON.');
   if (type === 'entity.too.large') return sendRpcError(res, 413, RpcCode.server, `Payload Too Large: the body exceeds ${(err as { limit?: number }).limit} bytes.`);
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return sendRpcError(res, 415, RpcCode.server, 'Unsupported Media Type: send UTF-8 JSON.');
-  req.log?.error({ err }, 'request failed');
+  req.log?.error({ err: safeError(err) }, 'request failed');
   sendRpcError(res, 500, -32603, 'Internal error: the request failed unexpectedly. Retry; if it persists, check the server logs.');
 };
+
+/** What may be logged of an error: its kind, code and first line; never SQL, parameters or a URL's password. */
+export function safeError(err: unknown): { type: string; code?: unknown; message: string; statement?: unknown } {
+  const e = err as { name?: string; code?: unknown; message?: string; details?: { statement?: unknown } };
+  const message = String(e?.message ?? err).split('\n')[0]!.replace(/\/\/[^@/\s]*@/g, '//***@').slice(0, 200);
+  return { type: e?.name ?? typeof err, code: e?.code, message: /^Failed query/i.test(message) ? 'database query failed' : message, statement: e?.details?.statement };
+}

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { NodeStreamableHTTPServerTransport as StreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import type { McpServer, Transport } from '@modelcontextprotocol/server';
+import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import type { Logger } from 'pino';
 import type { EventLog, SessionEventStore } from './event-store.js';
 
@@ -16,7 +16,7 @@ interface Session {
 }
 
 export interface SessionOptions {
-  /** A fresh MCP server (over the one shared core) per session: the SDK binds a server to one transport. */
+  /** A fresh 2025-era MCP server (over the one shared core) per session: the SDK binds a server to one transport. */
   newServer: () => McpServer;
   events: EventLog;
   logger: Logger;
@@ -56,19 +56,43 @@ export class SessionRegistry {
   async openStreamable(): Promise<StreamableHTTPServerTransport> {
     const server = this.options.newServer();
     const events = this.options.events.forSession();
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    let transport: StreamableHTTPServerTransport | undefined = undefined;
+    transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       eventStore: events,
       // Sent with the priming event: how long a client waits before resuming a dropped stream.
       retryInterval: 1_000,
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { server, transport, events, active: 0, lastSeen: Date.now() });
+        this.sessions.set(id, { server, transport: transport!, events, active: 0, lastSeen: Date.now() });
         this.options.logger.info({ session: id, transport: 'streamable-http', sessions: this.sessions.size }, 'session opened');
       },
     });
-    transport.onclose = () => this.forget(transport.sessionId);
-    await server.connect(transport);
-    return transport;
+    const created = transport;
+    created.onclose = () => {
+      this.forget(created.sessionId);
+      void server.close().catch(() => undefined);
+      events.clear();
+    };
+    await server.connect(created as unknown as Transport);
+    return created;
+  }
+
+  /**
+   * Serves an initialize POST on a fresh session. If the transport refuses it (wrong Accept, a malformed
+   * batch) no session was registered: the server and transport are closed at once, so a refused request
+   * leaves nothing behind.
+   */
+  async serveInitialize(handle: (transport: StreamableHTTPServerTransport) => Promise<void>): Promise<void> {
+    const transport = await this.openStreamable();
+    try {
+      await handle(transport);
+    } finally {
+      const id = transport.sessionId;
+      if (!id || !this.sessions.has(id)) {
+        transport.onclose = undefined;
+        await transport.close().catch(() => undefined);
+      }
+    }
   }
 
   /** A legacy SSE session: the GET response is its stream, POST /messages?sessionId= its inbox. */
@@ -78,7 +102,7 @@ export class SessionRegistry {
     const id = transport.sessionId;
     this.sessions.set(id, { server, transport, active: 1, lastSeen: Date.now() });
     transport.onclose = () => this.forget(id);
-    await server.connect(transport);
+    await server.connect(transport as unknown as Transport);
     this.options.logger.info({ session: id, transport: 'sse', sessions: this.sessions.size }, 'session opened');
     return transport;
   }

@@ -1,33 +1,27 @@
 /**
- * MCP logging: the client picks a level with logging/setLevel and receives this session's log messages
- * (notifications/message) at or above it. The SDK's own handler sends everything until a level is set;
- * we keep the level ourselves so that a client that never calls setLevel only gets info and above.
+ * MCP logging to the client. 2025-era sessions pick a level with logging/setLevel (we keep it, so a
+ * client that never sets one gets info and above); a 2026-07-28 request carries its level in `_meta` and
+ * the SDK filters it. Messages ride the request they belong to (ctx.mcpReq.log) and never fail it.
  */
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { LoggingLevelSchema, SetLevelRequestSchema, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import type { LoggingLevel, McpServer, ServerContext } from '@modelcontextprotocol/server';
 
 export const DEFAULT_LOG_LEVEL: LoggingLevel = 'info';
-const severity = (level: LoggingLevel) => LoggingLevelSchema.options.indexOf(level);
+const LEVELS: LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
+const severity = (level: LoggingLevel) => LEVELS.indexOf(level);
 
 export class SessionLog {
   private level: LoggingLevel = DEFAULT_LOG_LEVEL;
 
-  constructor(private readonly server: McpServer) {
-    server.server.setRequestHandler(SetLevelRequestSchema, (request) => {
+  constructor(server: McpServer) {
+    server.server.setRequestHandler('logging/setLevel', (request) => {
       this.level = request.params.level;
       return {};
     });
   }
 
-  get currentLevel(): LoggingLevel {
-    return this.level;
-  }
-
-  /** Sends one message if the client asked for its level; never throws (logging must not fail a request). */
-  send(level: LoggingLevel, message: string, data?: Record<string, unknown>): void {
-    if (severity(level) < severity(this.level) || !this.server.isConnected()) return;
-    this.server
-      .sendLoggingMessage({ level, logger: 'kaizen', data: data ? { message, ...data } : message })
-      .catch(() => undefined);
+  send(sdk: ServerContext | undefined, modern: boolean, level: LoggingLevel, message: string, data?: Record<string, unknown>): void {
+    if (!sdk) return;
+    if (!modern && severity(level) < severity(this.level)) return;
+    sdk.mcpReq.log(level, data ? { message, ...data } : message, 'kaizen').catch(() => undefined);
   }
 }

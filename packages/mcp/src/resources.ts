@@ -1,41 +1,20 @@
 /**
  * Kaizen's resources: the namespace tree, and templates for one namespace, one scope and one entry, each
- * with argument completion. resources/list is our own handler because the SDK's concatenates every
- * template's list in one response; ours pages through the store with an opaque keyset cursor.
+ * with argument completion. resources/list pages through the store with an opaque keyset cursor (the
+ * SDK's would concatenate every template's list); resources/read dispatches on our own strict URI
+ * grammar, so a URI the URL parser would normalise (`kaizen://namespaces/a/../b`) is refused, not read
+ * as another namespace.
  */
-import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import {
-  ErrorCode,
-  ListResourcesRequestSchema,
-  McpError,
-  type ListResourcesResult,
-  type ReadResourceResult,
-  type Resource,
-} from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError, ProtocolErrorCode, type ListResourcesResult, type Resource } from '@modelcontextprotocol/server';
 import type { KaizenService } from '@kaizen/core';
-import { RESOURCE_NOT_FOUND, protocolError } from './errors.js';
-import type { SessionLog } from './logging.js';
+import { KaizenError } from '@kaizen/domain';
 import { scopeMarkdown } from './render.js';
-import {
-  KNOWLEDGE_TEMPLATE,
-  NAMESPACES_URI,
-  NAMESPACE_TEMPLATE,
-  SCOPE_TEMPLATE,
-  decode,
-  knowledgeUri,
-  namespaceUri,
-  scopeUri,
-} from './uris.js';
+import type { OperationSeam } from './seam.js';
+import { KNOWLEDGE_TEMPLATE, NAMESPACES_URI, NAMESPACE_TEMPLATE, SCOPE_TEMPLATE, knowledgeUri, namespaceUri, parseKaizenUri, scopeUri, type KaizenUri } from './uris.js';
 
 export const DEFAULT_RESOURCE_PAGE_SIZE = 100;
 const JSON_MIME = 'application/json';
 const MARKDOWN_MIME = 'text/markdown';
-
-export interface ResourceOptions {
-  pageSize: number;
-  log: SessionLog;
-  onInternalError?: (error: unknown, what: string) => void;
-}
 
 const ROOT: Resource = {
   uri: NAMESPACES_URI,
@@ -45,78 +24,77 @@ const ROOT: Resource = {
   mimeType: JSON_MIME,
 };
 
-export function registerResources(server: McpServer, kaizen: KaizenService, options: ResourceOptions): void {
-  const read = async (uri: URL, what: string, produce: () => Promise<{ mimeType: string; text: string }>) => {
-    try {
-      const content = await produce();
-      options.log.send('debug', `read ${uri.href}`);
-      return { contents: [{ uri: uri.href, ...content }] } satisfies ReadResourceResult;
-    } catch (error) {
-      options.log.send('warning', `reading ${uri.href} failed`, { error: String((error as Error).message) });
-      throw protocolError(error, what, { notFoundCode: RESOURCE_NOT_FOUND, onInternalError: options.onInternalError });
-    }
-  };
-  const json = (value: unknown) => ({ mimeType: JSON_MIME, text: JSON.stringify(value, null, 2) });
-  const variable = (value: string | string[] | undefined, name: string): string => {
-    const decoded = typeof value === 'string' ? decode(value) : null;
-    if (decoded === null) throw new McpError(ErrorCode.InvalidParams, `${name}: the URI does not carry a valid ${name}.`);
-    return decoded;
-  };
+const json = (value: unknown) => ({ mimeType: JSON_MIME, text: JSON.stringify(value, null, 2) });
+
+/** The content of one resource: the only reader, used by resources/read and the registered templates. */
+export async function readResource(kaizen: KaizenService, uri: KaizenUri): Promise<{ mimeType: string; text: string }> {
   const browse = kaizen.browse;
+  switch (uri.kind) {
+    case 'namespaces':
+      return json(await browse.namespaceTree());
+    case 'namespace':
+      return json(await browse.namespace(uri.namespace));
+    case 'scope':
+      return { mimeType: MARKDOWN_MIME, text: scopeMarkdown(await browse.scope(uri.scope)) };
+    case 'knowledge':
+      return json(await browse.knowledge(uri.id));
+  }
+}
 
-  server.registerResource('namespaces', NAMESPACES_URI, { title: ROOT.title, description: ROOT.description, mimeType: JSON_MIME }, (uri) =>
-    read(uri, 'namespaces resource', async () => json(await browse.namespaceTree())),
-  );
+/** A URI that is not one of ours in canonical form: -32602, as 2026-07-28 specifies for a missing resource. */
+export const notFound = (uri: string) =>
+  new ProtocolError(ProtocolErrorCode.InvalidParams, `uri: no resource "${uri.slice(0, 200)}". List resources, or read kaizen://namespaces, for valid URIs.`);
 
-  server.registerResource(
+export function registerResources(seam: OperationSeam, pageSize: number, onListed: () => void = () => undefined): void {
+  const byUri = (kaizen: KaizenService, uri: URL) => {
+    const parsed = parseKaizenUri(uri.href);
+    if (!parsed) throw notFound(uri.href);
+    return readResource(kaizen, parsed);
+  };
+  seam.resource('namespaces', NAMESPACES_URI, { title: ROOT.title!, description: ROOT.description!, mimeType: JSON_MIME }, (k, uri) => byUri(k, uri));
+  seam.resource(
     'namespace',
-    new ResourceTemplate(NAMESPACE_TEMPLATE, {
-      list: undefined, // served by the paginated resources/list below
-      complete: { namespace: (value) => browse.completeNamespace(value) },
-    }),
-    {
-      title: 'Namespace',
-      description: 'One namespace: its description and scopes with parents and entry counts (JSON).',
-      mimeType: JSON_MIME,
-    },
-    (uri, vars) => read(uri, 'namespace resource', async () => json(await browse.namespace(variable(vars.namespace, 'namespace')))),
+    { template: NAMESPACE_TEMPLATE, complete: { namespace: (k, value) => k.browse.completeNamespace(value) } },
+    { title: 'Namespace', description: 'One namespace: its description and scopes with parents and entry counts (JSON).', mimeType: JSON_MIME },
+    (k, uri) => byUri(k, uri),
   );
-
-  server.registerResource(
+  seam.resource(
     'scope',
-    new ResourceTemplate(SCOPE_TEMPLATE, { list: undefined, complete: { scope: (value) => browse.completeScope(value) } }),
+    { template: SCOPE_TEMPLATE, complete: { scope: (k, value) => k.browse.completeScope(value) } },
     {
       title: 'Scope',
       description:
         'One scope ("namespace:name", URL-encoded): description, parents, the full inheritance chain with entry counts, and its own entries (Markdown).',
       mimeType: MARKDOWN_MIME,
     },
-    (uri, vars) =>
-      read(uri, 'scope resource', async () => ({
-        mimeType: MARKDOWN_MIME,
-        text: scopeMarkdown(await browse.scope(variable(vars.scope, 'scope'))),
-      })),
+    (k, uri) => byUri(k, uri),
   );
-
-  server.registerResource(
+  seam.resource(
     'knowledge',
-    new ResourceTemplate(KNOWLEDGE_TEMPLATE, { list: undefined, complete: { id: (value) => browse.completeKnowledgeId(value) } }),
+    { template: KNOWLEDGE_TEMPLATE, complete: { id: (k, value) => k.browse.completeKnowledgeId(value) } },
     {
       title: 'Knowledge entry',
       description:
         'One entry: content, context, scope, task size, timestamps and conflict status (which entries it suppresses or is suppressed by) (JSON).',
       mimeType: JSON_MIME,
     },
-    (uri, vars) => read(uri, 'knowledge resource', async () => json(await browse.knowledge(variable(vars.id, 'id')))),
+    (k, uri) => byUri(k, uri),
   );
 
-  // Replaces the handler the SDK installed in registerResource; the capability stays the same.
-  server.server.setRequestHandler(ListResourcesRequestSchema, async (request) => {
+  // Installed after registration, replacing the SDK's handlers of the same methods.
+  seam.request('resources/read', async (kaizen, params) => {
+    const parsed = parseKaizenUri(params.uri);
+    if (!parsed) throw notFound(params.uri);
     try {
-      return await listPage(kaizen, request.params?.cursor, options.pageSize);
+      return { contents: [{ uri: params.uri, ...(await readResource(kaizen, parsed)) }] };
     } catch (error) {
-      throw protocolError(error, 'resources/list', { onInternalError: options.onInternalError });
+      if (error instanceof KaizenError && error.code === 'NOT_FOUND') throw notFound(params.uri);
+      throw error;
     }
+  });
+  seam.request('resources/list', (kaizen, params) => {
+    onListed();
+    return listPage(kaizen, params.cursor, pageSize);
   });
 }
 
@@ -134,11 +112,11 @@ const encodeCursor = (p: Position) => Buffer.from(JSON.stringify(p)).toString('b
 function decodeCursor(cursor: string): Position {
   try {
     const p = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Position;
-    if (KINDS.includes(p.kind) && (p.after === undefined || typeof p.after === 'string')) return p;
+    if (KINDS.includes(p.kind) && (p.after === undefined || (typeof p.after === 'string' && !p.after.includes('\u0000')))) return p;
   } catch {
     // fall through
   }
-  throw new McpError(ErrorCode.InvalidParams, 'cursor: not a cursor this server issued; list again without a cursor.');
+  throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'cursor: not a cursor this server issued; list again without a cursor.');
 }
 
 async function fetchKind(kaizen: KaizenService, kind: Kind, after: string | undefined, limit: number) {

@@ -1,12 +1,19 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { KaizenService } from '@kaizen/core';
-import { isKaizenError } from '@kaizen/domain';
+/**
+ * The MCP surface of Kaizen on the SDK's v2 McpServer, for both protocol eras. A surface is built once
+ * per process; its `createServer` is the factory the SDK's serving entries call (per connection on
+ * stdio, per request or per 2025 session on HTTP). Every handler is registered through the seam.
+ */
+import { McpServer, type McpRequestContext } from '@modelcontextprotocol/server';
+import type { ConnectionInfo } from './call-context.js';
+import { SubscriptionHub } from './hub.js';
 import { SessionLog } from './logging.js';
 import { registerPrompts } from './prompts.js';
 import { DEFAULT_RESOURCE_PAGE_SIZE, registerResources } from './resources.js';
-import { Subscriptions } from './subscriptions.js';
+import { OperationSeam, type KaizenSource, type SurfaceHooks } from './seam.js';
+import { SessionSubscriptions } from './session-subscriptions.js';
+import { taskContextText } from './task-context-text.js';
 import { TOOLS } from './tools.js';
+import type { GetTaskContextOutput } from '@kaizen/domain';
 
 export const SERVER_NAME = 'kaizen';
 export const SERVER_VERSION = '0.1.0';
@@ -18,64 +25,105 @@ export const SERVER_INSTRUCTIONS = `Kaizen is your team's memory: conventions, d
 - The project's scope is usually in its agent instructions ("kaizen scope: acme:shop"). Otherwise get_namespaces with style "long" lists scopes; the setup_project prompt helps choose or create one.
 - Resources: kaizen://namespaces (the tree), kaizen://scopes/{scope} (a scope's chain and entries), kaizen://knowledge/{id} (one entry). Prompts: start_task, teach, learn_from_failure, resolve_conflicts, setup_project, optimize_entry.`;
 
-export interface KaizenMcpOptions {
-  /**
-   * Called with unexpected (non-Kaizen) errors and what failed: a tool name, "scope resource",
-   * "prompt start_task", "resources/list". The client only sees a short message.
-   */
-  onInternalError?: (error: unknown, tool: string) => void;
+/**
+ * 2026-07-28 cache hints, chosen per list: the tool, prompt and template lists change only with a new
+ * server version, so clients and shared caches may keep them an hour; resource lists and reads change with
+ * every write (subscribe to hear of it) and may carry what only this caller sees: not cached.
+ */
+const STATIC = { ttlMs: 3_600_000, cacheScope: 'public' } as const;
+const LIVE = { ttlMs: 0, cacheScope: 'private' } as const;
+export const CACHE_HINTS = {
+  'tools/list': STATIC,
+  'prompts/list': STATIC,
+  'resources/templates/list': STATIC,
+  'server/discover': { ttlMs: 600_000, cacheScope: 'public' },
+  'resources/list': LIVE,
+  'resources/read': LIVE,
+} as const;
+
+export interface KaizenSurfaceOptions extends SurfaceHooks {
   /** Resources per resources/list page (default 100). */
   resourcePageSize?: number;
+  /** Reported in serverInfo: the app's package.json version. */
+  version?: string;
 }
 
-/** Builds an McpServer exposing Kaizen; connect it to any transport. */
-export function createKaizenMcpServer(kaizen: KaizenService, options: KaizenMcpOptions = {}): McpServer {
-  const server = new McpServer(
-    { name: SERVER_NAME, title: 'Kaizen team memory', version: SERVER_VERSION },
-    { instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {} } },
-  );
-  const log = new SessionLog(server);
-  const onInternalError = options.onInternalError;
+export interface KaizenSurface {
+  /** The factory for serveStdio, createMcpHandler and 2025-era HTTP sessions. */
+  createServer(request?: Partial<McpRequestContext>, connection?: ConnectionInfo): McpServer;
+  /** The process's subscription index: serving entries watch URIs for 2026-era listen streams here. */
+  readonly hub: SubscriptionHub;
+  close(): void;
+}
 
-  for (const tool of TOOLS) {
-    server.registerTool(
-      tool.name,
-      {
-        title: tool.title,
-        description: tool.description,
-        inputSchema: tool.input,
-        outputSchema: tool.output,
-        annotations: { title: tool.title, ...tool.annotations },
-      },
-      async (args: unknown): Promise<CallToolResult> => {
-        try {
-          const output = await tool.run(kaizen, args);
-          if (tool.annotations.readOnlyHint) log.send('debug', `${tool.name} ok`);
-          else log.send('info', `${tool.name} ok`, { result: output });
-          return { structuredContent: output, content: [{ type: 'text', text: JSON.stringify(output) }] };
-        } catch (error) {
-          const result = toolError(error, tool.name, options);
-          const message = (result.content[0] as { text: string }).text;
-          log.send(isKaizenError(error) ? 'warning' : 'error', `${tool.name} failed: ${message}`);
-          return result;
-        }
-      },
-    );
-  }
+export function createKaizenSurface(kaizen: KaizenSource, options: KaizenSurfaceOptions = {}): KaizenSurface {
+  const hub = new SubscriptionHub(kaizen);
   const pageSize = Math.max(1, Math.floor(options.resourcePageSize ?? DEFAULT_RESOURCE_PAGE_SIZE));
-  registerResources(server, kaizen, { pageSize, log, onInternalError });
-  registerPrompts(server, kaizen, { log, onInternalError });
-  new Subscriptions(server, kaizen, log);
-  return server;
+  const hooks: SurfaceHooks = { onOperation: options.onOperation, onInternalError: options.onInternalError };
+  return {
+    hub,
+    close: () => hub.close(),
+    createServer(request = {}, connection = {}) {
+      const server = new McpServer(
+        { name: SERVER_NAME, title: 'Kaizen team memory', version: options.version ?? SERVER_VERSION },
+        {
+          instructions: SERVER_INSTRUCTIONS,
+          capabilities: { logging: {}, resources: { subscribe: true, listChanged: true } },
+          cacheHints: CACHE_HINTS,
+        },
+      );
+      const seam = new OperationSeam(server, kaizen, connection, new SessionLog(server), hooks);
+      for (const tool of TOOLS) {
+        seam.tool(
+          tool.name,
+          {
+            title: tool.title,
+            description: tool.description,
+            inputSchema: passThrough(tool.input),
+            outputSchema: tool.output,
+            annotations: { title: tool.title, ...tool.annotations },
+          },
+          !tool.annotations.readOnlyHint,
+          async (k, args, ctx) => {
+            const output = await tool.run(k, args as never, ctx);
+            const text = tool.name === 'get_task_context' ? taskContextText(output as GetTaskContextOutput) : JSON.stringify(output);
+            return { structured: output, text };
+          },
+        );
+      }
+      const legacy = request.era !== 'modern';
+      const subscriptions = legacy ? new SessionSubscriptions(server, hub) : undefined;
+      registerResources(seam, pageSize, () => subscriptions?.interested());
+      subscriptions?.install(seam);
+      registerPrompts(seam);
+      if (subscriptions) {
+        const previous = server.server.onclose;
+        server.server.onclose = () => {
+          subscriptions.close();
+          previous?.();
+        };
+      }
+      return server;
+    },
+  };
 }
 
-function toolError(error: unknown, tool: string, options: KaizenMcpOptions): CallToolResult {
-  if (isKaizenError(error)) {
-    return { isError: true, content: [{ type: 'text', text: `${error.code}: ${error.message}` }] };
-  }
-  options.onInternalError?.(error, tool);
+/** Kept for embedding and tests: one 2025-era server over its own surface. */
+export function createKaizenMcpServer(kaizen: KaizenSource, options: KaizenSurfaceOptions = {}): McpServer {
+  return createKaizenSurface(kaizen, options).createServer({ era: 'legacy' });
+}
+
+/**
+ * The tool's JSON Schema for tools/list, but no validation by the SDK: the core validates every input
+ * with the same schema and answers with its own messages (field, what to fix), whatever the surface.
+ */
+function passThrough(schema: { '~standard': { jsonSchema: unknown } }) {
   return {
-    isError: true,
-    content: [{ type: 'text', text: `INTERNAL: ${tool} failed unexpectedly and changed nothing. Retry; if it persists, check the server logs.` }],
-  };
+    '~standard': {
+      version: 1 as const,
+      vendor: 'kaizen',
+      validate: (value: unknown) => ({ value }),
+      jsonSchema: schema['~standard'].jsonSchema,
+    },
+  } as never;
 }

@@ -1,29 +1,30 @@
 /**
- * Test support for MCP clients (`@kaizen/mcp/testing`): collects a client's notifications; `next` resolves
- * with the first one, already seen or still to come, that matches. No timers: tests wait for events.
+ * Test support for MCP clients (`@kaizen/mcp/testing`): collects a client's notifications, whichever SDK
+ * line the client comes from (v1 takes schemas, v2 method strings); `next` resolves with the first one,
+ * already seen or still to come, that matches. No timers: tests wait for events.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import {
-  LoggingMessageNotificationSchema,
-  ResourceListChangedNotificationSchema,
-  ResourceUpdatedNotificationSchema,
-  type ServerNotification,
-} from '@modelcontextprotocol/sdk/types.js';
-
 type Seen = { method: string; params?: Record<string, unknown> };
+
+const METHODS = ['notifications/resources/updated', 'notifications/resources/list_changed', 'notifications/message'] as const;
+
+/** A v2 client (setNotificationHandler(method, handler)), or a v1 client with its schemas passed in. */
+export interface NotifiableClient {
+  setNotificationHandler(...args: never[]): void;
+}
 
 export class Notifications {
   readonly seen: Seen[] = [];
   private waiters: { match: (n: Seen) => boolean; resolve: (n: Seen) => void }[] = [];
 
-  constructor(client: Client) {
-    const record = (n: ServerNotification) => this.push(n as Seen);
-    client.setNotificationHandler(ResourceUpdatedNotificationSchema, record);
-    client.setNotificationHandler(ResourceListChangedNotificationSchema, record);
-    client.setNotificationHandler(LoggingMessageNotificationSchema, record);
+  /** `v1Schemas`: the SDK 1.x notification schemas, for a 1.x Client. */
+  constructor(client: NotifiableClient, v1Schemas?: unknown[]) {
+    const record = (n: Seen) => this.push(n);
+    const set = client.setNotificationHandler.bind(client) as (key: unknown, handler: (n: Seen) => void) => void;
+    if (v1Schemas) for (const schema of v1Schemas) set(schema, record);
+    else for (const method of METHODS) set(method, record);
   }
 
-  private push(n: Seen) {
+  push(n: Seen) {
     this.seen.push(n);
     this.waiters = this.waiters.filter((w) => (w.match(n) ? (w.resolve(n), false) : true));
   }

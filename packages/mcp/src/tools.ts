@@ -2,9 +2,9 @@
  * The twelve knowledge tools: names, agent-facing descriptions, schemas from @kaizen/domain, annotations,
  * and the core use case each one runs.
  */
-import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { ToolAnnotations } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
-import type { KaizenService } from '@kaizen/core';
+import type { CallContext, KaizenService } from '@kaizen/core';
 import * as d from '@kaizen/domain';
 
 export interface ToolDefinition {
@@ -14,7 +14,8 @@ export interface ToolDefinition {
   input: z.ZodType<Record<string, unknown>>;
   output: z.ZodType<Record<string, unknown>>;
   annotations: ToolAnnotations;
-  run: (kaizen: KaizenService, args: unknown) => Promise<Record<string, unknown>>;
+  /** Runs the use case; the core validates `args` (agents send anything). */
+  run: (kaizen: KaizenService, args: never, ctx: CallContext) => Promise<Record<string, unknown>>;
 }
 
 const readOnly: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
@@ -35,7 +36,7 @@ export const TOOLS: ToolDefinition[] = [
     input: d.GetTaskContextInput,
     output: d.GetTaskContextOutput,
     annotations: readOnly,
-    run: (k, a) => k.getTaskContext(a),
+    run: (k, a, ctx) => k.getTaskContext(a, ctx),
   },
   {
     name: 'write_knowledge',
@@ -49,7 +50,7 @@ export const TOOLS: ToolDefinition[] = [
     input: d.WriteKnowledgeInput,
     output: d.WriteKnowledgeOutput,
     annotations: additive,
-    run: (k, a) => k.writeKnowledge(a),
+    run: (k, a, ctx) => k.writeKnowledge(a, ctx),
   },
   {
     name: 'update_knowledge',
@@ -60,7 +61,7 @@ export const TOOLS: ToolDefinition[] = [
     input: d.UpdateKnowledgeInput,
     output: d.UpdateKnowledgeOutput,
     annotations: idempotentEdit,
-    run: (k, a) => k.updateKnowledge(a),
+    run: (k, a, ctx) => k.updateKnowledge(a, ctx),
   },
   {
     name: 'delete_knowledge',
@@ -71,7 +72,7 @@ export const TOOLS: ToolDefinition[] = [
     input: d.DeleteKnowledgeInput,
     output: d.DeleteKnowledgeOutput,
     annotations: destructive,
-    run: (k, a) => k.deleteKnowledge(a),
+    run: (k, a, ctx) => k.deleteKnowledge(a, ctx),
   },
   {
     name: 'resolve_knowledge_conflict',
@@ -82,7 +83,7 @@ export const TOOLS: ToolDefinition[] = [
     input: d.ResolveConflictInput,
     output: d.ResolveConflictOutput,
     annotations: idempotentEdit,
-    run: (k, a) => k.resolveKnowledgeConflict(a),
+    run: (k, a, ctx) => k.resolveKnowledgeConflict(a, ctx),
   },
   {
     name: 'get_namespaces',
@@ -93,7 +94,7 @@ export const TOOLS: ToolDefinition[] = [
     input: d.GetNamespacesInput,
     output: d.GetNamespacesOutput,
     annotations: readOnly,
-    run: (k, a) => k.getNamespaces(a),
+    run: (k, a, ctx) => k.getNamespaces(a, ctx),
   },
   {
     name: 'create_namespace',
@@ -102,7 +103,7 @@ export const TOOLS: ToolDefinition[] = [
     input: d.CreateNamespaceInput,
     output: d.CreateNamespaceOutput,
     annotations: additive,
-    run: (k, a) => k.createNamespace(a),
+    run: (k, a, ctx) => k.createNamespace(a, ctx),
   },
   {
     name: 'update_namespace',
@@ -111,7 +112,7 @@ export const TOOLS: ToolDefinition[] = [
     input: d.UpdateNamespaceInput,
     output: d.UpdateNamespaceOutput,
     annotations: idempotentEdit,
-    run: (k, a) => k.updateNamespace(a),
+    run: (k, a, ctx) => k.updateNamespace(a, ctx),
   },
   {
     name: 'delete_namespace',
@@ -120,7 +121,7 @@ export const TOOLS: ToolDefinition[] = [
     input: d.DeleteNamespaceInput,
     output: d.DeleteNamespaceOutput,
     annotations: destructive,
-    run: (k, a) => k.deleteNamespace(a),
+    run: (k, a, ctx) => k.deleteNamespace(a, ctx),
   },
   {
     name: 'create_scope',
@@ -131,7 +132,7 @@ export const TOOLS: ToolDefinition[] = [
     input: d.CreateScopeInput,
     output: d.CreateScopeOutput,
     annotations: additive,
-    run: (k, a) => k.createScope(a),
+    run: (k, a, ctx) => k.createScope(a, ctx),
   },
   {
     name: 'update_scope',
@@ -142,7 +143,7 @@ export const TOOLS: ToolDefinition[] = [
     input: d.UpdateScopeInput,
     output: d.UpdateScopeOutput,
     annotations: idempotentEdit,
-    run: (k, a) => k.updateScope(a),
+    run: (k, a, ctx) => k.updateScope(a, ctx),
   },
   {
     name: 'delete_scope',
@@ -151,6 +152,6 @@ export const TOOLS: ToolDefinition[] = [
     input: d.DeleteScopeInput,
     output: d.DeleteScopeOutput,
     annotations: destructive,
-    run: (k, a) => k.deleteScope(a),
+    run: (k, a, ctx) => k.deleteScope(a, ctx),
   },
 ];

@@ -1,135 +1,178 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { redactSecrets } from './redact.js';
 
 /**
- * Configuration: each setting is an environment variable, and a CLI flag of the same name in
- * kebab case without the prefix (KAIZEN_DATA_DIR = --data-dir). Flags win over the environment.
+ * Configuration in slices: each package owns the zod schema of the variables it reads (storage, the
+ * HTTP server, logging), and an app composes the slices it uses. So `kaizen-mcp --help` lists only
+ * what kaizen-mcp reads, and a flag another program owns is refused instead of silently ignored.
+ *
+ * Every setting is an environment variable and a flag of the same name, in kebab case without the
+ * prefix (KAIZEN_DATA_DIR = --data-dir). Flags win over the environment.
  */
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-const ConfigSchema = z.object({
-  KAIZEN_DATABASE_URL: z
-    .string()
-    .refine((v) => v === 'memory://' || /^postgres(ql)?:\/\//.test(v), {
-      message: 'must be a postgres:// or postgresql:// URL, or memory:// (unset: embedded database)',
-    })
-    .optional(),
-  KAIZEN_DATA_DIR: z.string().min(1, { message: 'must be a directory path' }).default(join(homedir(), '.kaizen', 'data')),
-  KAIZEN_LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  KAIZEN_HTTP_HOST: z.string().min(1, { message: 'must be a host name or address' }).default('127.0.0.1'),
-  KAIZEN_HTTP_PORT: z.coerce
-    .number({ message: 'must be a port number' })
-    .int({ message: 'must be a whole number' })
-    .min(0, { message: 'must be between 0 and 65535' })
-    .max(65535, { message: 'must be between 0 and 65535' })
-    .default(3400),
-  KAIZEN_HTTP_STATELESS: z
-    .enum(['1', '0', 'true', 'false'], { message: 'must be 1, 0, true or false' })
-    .default('0')
-    .transform((v) => v === '1' || v === 'true'),
-  KAIZEN_HTTP_ALLOWED_HOSTS: z
-    .string()
-    .transform(list)
-    .refine((v) => v.length > 0, { message: 'must be a comma-separated list of host names, e.g. "kaizen.acme.dev,localhost"' })
-    .optional(),
-  KAIZEN_HTTP_ALLOWED_ORIGINS: z
-    .string()
-    .transform(list)
-    .refine((v) => v.length > 0 && v.every((o) => o === '*' || /^https?:\/\/[^/]+$/.test(o)), {
-      message: 'must be a comma-separated list of origins like "https://app.acme.dev" (scheme and host, no path), or *',
-    })
-    .optional(),
-  KAIZEN_HTTP_TRUST_PROXY: z.coerce
-    .number({ message: 'must be the number of proxies in front of the server (0: none)' })
-    .int({ message: 'must be a whole number' })
-    .min(0, { message: 'must be 0 or more' })
-    .default(0),
-  KAIZEN_RATE_LIMIT: z.coerce
-    .number({ message: 'must be a number of requests per minute per client (0: no limit)' })
-    .int({ message: 'must be a whole number' })
-    .min(0, { message: 'must be 0 (no limit) or more' })
-    .default(600),
-  KAIZEN_REDIS_URL: z
-    .string()
-    .refine((v) => /^rediss?:\/\/.+/.test(v), { message: 'must be a redis:// or rediss:// URL' })
-    .optional(),
-});
-
-function list(value: string): string[] {
-  return value
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
+export interface ConfigSlice<Name extends string = string, Vars extends z.ZodRawShape = z.ZodRawShape, Out = unknown> {
+  /** The key of this slice's settings in the loaded configuration (`config.storage`). */
+  readonly name: Name;
+  /** One key per environment variable (KAIZEN_…), with its default and validation messages. */
+  readonly schema: z.ZodObject<Vars>;
+  /** Help text of each variable, shown by `--help`. */
+  readonly describe: { readonly [K in keyof Vars]: string };
+  /** Shapes the validated variables into the settings the package takes (`{ dataDir, databaseUrl }`). */
+  readonly read: (vars: z.output<z.ZodObject<Vars>>) => Out;
 }
 
-export type KaizenConfig = {
-  databaseUrl?: string;
-  dataDir: string;
-  logLevel: (typeof LOG_LEVELS)[number];
-  http: {
-    host: string;
-    port: number;
-    /** No sessions: every POST stands alone (for load balancers without sticky sessions). */
-    stateless: boolean;
-    /** Host names accepted in the Host header; unset: loopback names when bound to loopback, else any. */
-    allowedHosts?: string[];
-    /** Origins accepted in the Origin header ("*": any); unset: loopback origins when bound to loopback, else any. */
-    allowedOrigins?: string[];
-    /** How many reverse proxies to trust for X-Forwarded-For (client addresses for rate limiting). */
-    trustProxy: number;
-  };
-  /** Requests per minute per client on the HTTP server; 0 disables the limit. */
-  rateLimit: number;
-  /** Redis shared by several HTTP servers for rate limits; unset: limits are kept in memory. */
-  redisUrl?: string;
-  /** The raw, validated variables, for apps that read more of their own. */
-  env: NodeJS.ProcessEnv;
+/**
+ * Any slice, whatever its variables: what loadConfig and configHelp accept. Each slice's own types come
+ * back out through LoadedConfig. (`any` only widens the constraint; a reader takes its own variables.)
+ */
+export interface AnyConfigSlice {
+  readonly name: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly schema: z.ZodObject<any>;
+  readonly describe: { readonly [variable: string]: string };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly read: (vars: any) => unknown;
+}
+
+/** What loadConfig returns: each slice's settings under its name, e.g. `{ storage, logging, http }`. */
+export type LoadedConfig<S extends readonly AnyConfigSlice[]> = {
+  readonly [K in S[number] as K['name']]: ReturnType<K['read']>;
 };
 
+/** Types a slice declared in a package that depends on @kaizen/runtime (others declare the same shape). */
+export function defineConfigSlice<const Name extends string, Vars extends z.ZodRawShape, Out>(
+  slice: ConfigSlice<Name, Vars, Out>,
+): ConfigSlice<Name, Vars, Out> {
+  return slice;
+}
+
+/** A configuration value or flag that stops start-up. `message` is one line naming the variable and the fix. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+  /** The variable at fault (KAIZEN_HTTP_PORT); undefined for a flag no slice knows. */
+  readonly variable: string | undefined;
+  /** The flag (--http-port) of that variable, or the unknown flag as given. */
+  readonly flag: string | undefined;
+  constructor(message: string, at: { variable?: string; flag?: string } = {}) {
+    super(message);
+    this.variable = at.variable;
+    this.flag = at.flag;
+  }
 }
 
-const KEYS = Object.keys(ConfigSchema.shape) as (keyof typeof ConfigSchema.shape)[];
-export const flagName = (key: string) => key.replace(/^KAIZEN_/, '').toLowerCase().replaceAll('_', '-');
+/** ConfigError, also when thrown by another copy of this module (bundled apps). */
+export const isConfigError = (e: unknown): e is ConfigError => e instanceof Error && e.name === 'ConfigError';
 
-/** Reads configuration; throws ConfigError with one line naming the variable at fault. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = []): KaizenConfig {
-  const options = Object.fromEntries(KEYS.map((k) => [flagName(k), { type: 'string' as const }]));
-  let flags: Record<string, string | boolean | undefined>;
-  try {
-    flags = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as typeof flags;
-  } catch (error) {
-    throw new ConfigError(`${(error as Error).message}. Known flags: ${KEYS.map((k) => `--${flagName(k)}`).join(', ')}`);
+/** KAIZEN_DATA_DIR -> data-dir. */
+export const flagName = (variable: string) => variable.replace(/^KAIZEN_/, '').toLowerCase().replaceAll('_', '-');
+
+/** Reads the slices' variables from env and argv (flags win); throws ConfigError at the first invalid one. */
+export function loadConfig<const S extends readonly AnyConfigSlice[]>(
+  slices: S,
+  env: NodeJS.ProcessEnv = process.env,
+  argv: readonly string[] = [],
+): LoadedConfig<S> {
+  const variables = variablesOf(slices);
+  const flags = parseFlags(argv, variables);
+  const out: Record<string, unknown> = {};
+  for (const slice of slices) {
+    const raw: Record<string, string | undefined> = {};
+    for (const key of Object.keys(slice.schema.shape)) {
+      const value = flags.get(key) ?? env[key];
+      raw[key] = value === '' ? undefined : value; // KAIZEN_X= (empty) means unset, as in most shells' habits
+    }
+    const result = slice.schema.safeParse(raw);
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      const variable = String(issue.path[0] ?? Object.keys(raw)[0]);
+      const value = raw[variable];
+      const got = value === undefined ? 'nothing' : `"${redactSecrets(value)}"`;
+      throw new ConfigError(`Invalid configuration: ${variable} (--${flagName(variable)}) ${issue.message}; got ${got}.`, {
+        variable,
+        flag: `--${flagName(variable)}`,
+      });
+    }
+    out[slice.name] = slice.read(result.data);
   }
-  const merged: Record<string, string | undefined> = {};
-  for (const key of KEYS) {
-    const value = (flags[flagName(key)] as string | undefined) ?? env[key];
-    merged[key] = value === '' ? undefined : value;
-  }
-  const result = ConfigSchema.safeParse(merged);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const key = String(issue.path[0]);
-    throw new ConfigError(`Invalid configuration: ${key} (--${flagName(key)}) ${issue.message}; got "${merged[key]}".`);
-  }
-  const c = result.data;
-  return {
-    databaseUrl: c.KAIZEN_DATABASE_URL,
-    dataDir: c.KAIZEN_DATA_DIR,
-    logLevel: c.KAIZEN_LOG_LEVEL,
-    http: {
-      host: c.KAIZEN_HTTP_HOST,
-      port: c.KAIZEN_HTTP_PORT,
-      stateless: c.KAIZEN_HTTP_STATELESS,
-      allowedHosts: c.KAIZEN_HTTP_ALLOWED_HOSTS,
-      allowedOrigins: c.KAIZEN_HTTP_ALLOWED_ORIGINS,
-      trustProxy: c.KAIZEN_HTTP_TRUST_PROXY,
-    },
-    rateLimit: c.KAIZEN_RATE_LIMIT,
-    redisUrl: c.KAIZEN_REDIS_URL,
-    env: { ...env, ...merged },
-  };
+  return out as LoadedConfig<S>;
 }
+
+function variablesOf(slices: readonly AnyConfigSlice[]): string[] {
+  const seen = new Map<string, string>();
+  for (const slice of slices) {
+    for (const key of Object.keys(slice.schema.shape)) {
+      const owner = seen.get(key);
+      if (owner) throw new Error(`configuration slices "${owner}" and "${slice.name}" both declare ${key}`);
+      seen.set(key, slice.name);
+    }
+  }
+  return [...seen.keys()];
+}
+
+/**
+ * `--name value` or `--name=value` for each known variable. Hand-rolled rather than util.parseArgs so
+ * that every refusal is one short line that lists the flags this program knows.
+ */
+function parseFlags(argv: readonly string[], variables: string[]): Map<string, string> {
+  const byFlag = new Map(variables.map((v) => [flagName(v), v]));
+  const known = () => (variables.length ? `Known flags: ${variables.map((v) => `--${flagName(v)}`).join(', ')}.` : 'This program takes no flags.');
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      throw new ConfigError(`Unexpected argument "${redactSecrets(arg)}". ${known()}`, { flag: arg });
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const variable = byFlag.get(name);
+    if (!variable) throw new ConfigError(`Unknown flag --${name}. ${known()}`, { flag: `--${name}` });
+    const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
+    if (value === undefined || (eq < 0 && value.startsWith('--'))) {
+      throw new ConfigError(`The flag --${name} needs a value: --${name} VALUE (or set ${variable}).`, { variable, flag: `--${name}` });
+    }
+    values.set(variable, value);
+  }
+  return values;
+}
+
+/** The variables and flags of the slices, with default and meaning: the configuration part of `--help`. */
+export function configHelp(slices: readonly AnyConfigSlice[]): string {
+  const lines = ['Configuration: environment variables, or flags of the same name (KAIZEN_DATA_DIR = --data-dir); flags win.'];
+  for (const slice of slices) {
+    for (const [key, schema] of Object.entries(slice.schema.shape)) {
+      lines.push(`  --${flagName(key)}, ${key}  (default: ${defaultOf(schema as z.ZodType)})`);
+      lines.push(`      ${slice.describe[key] ?? ''}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function defaultOf(schema: z.ZodType): string {
+  const def = schema.def as { type: string; in?: z.ZodType; innerType?: z.ZodType; defaultValue?: unknown };
+  if (def.type === 'pipe' && def.in) return defaultOf(def.in);
+  if (def.type === 'default') return showDefault(def.defaultValue);
+  return 'unset';
+}
+
+function showDefault(value: unknown): string {
+  const text = String(value);
+  const home = homedir();
+  return home && text.startsWith(home) ? `~${text.slice(home.length)}` : text;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The logging slice: the runtime owns the logger, so it owns its variable.
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const loggingSchema = z.object({
+  KAIZEN_LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+});
+
+export const loggingConfig = defineConfigSlice({
+  name: 'logging',
+  schema: loggingSchema,
+  describe: { KAIZEN_LOG_LEVEL: `${LOG_LEVELS.join(' ')}; logs are JSON lines on stderr` },
+  read: (v): { level: LogLevel } => ({ level: v.KAIZEN_LOG_LEVEL }),
+});

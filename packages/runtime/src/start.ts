@@ -1,6 +1,5 @@
 import { createKaizen, type KaizenService } from '@kaizen/core';
-import { openStore, storeKind, type DrizzleKnowledgeStore } from '@kaizen/storage';
-import type { KaizenConfig } from './config.js';
+import { openStore, storeKind, type DrizzleKnowledgeStore, type StorageSettings } from '@kaizen/storage';
 import type { Logger } from './logger.js';
 import { databaseReadiness } from './readiness.js';
 
@@ -20,13 +19,14 @@ export interface StartOptions {
   hearOtherServers?: boolean;
 }
 
-/** Opens (and migrates) the configured database and builds the core on it. */
-export async function startKaizen(config: KaizenConfig, logger: Logger, options: StartOptions = {}): Promise<KaizenRuntime> {
-  const kind = storeKind({ databaseUrl: config.databaseUrl });
+/** Opens (and migrates) the configured database and builds the core on it. Takes any loaded config with a storage slice. */
+export async function startKaizen(config: { storage: StorageSettings }, logger: Logger, options: StartOptions = {}): Promise<KaizenRuntime> {
+  const { databaseUrl, dataDir } = config.storage;
+  const kind = storeKind({ databaseUrl });
   const started = Date.now();
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openStore({ databaseUrl, dataDir });
   logger.info(
-    { store: kind, dataDir: kind === 'pglite' ? config.dataDir : undefined, ms: Date.now() - started },
+    { store: kind, dataDir: kind === 'pglite' ? dataDir : undefined, ms: Date.now() - started },
     'database ready',
   );
   const relay = store.relay;

@@ -4,3 +4,4 @@ export { DrizzleKnowledgeStore } from './knowledge-store.js';
 export * as schema from './schema.js';
 export { searchBaseline } from './search-baseline.js';
 export { RANKING } from './search-plan.js';
+export { storageConfig, type StorageSettings } from './config.js';
