@@ -3,7 +3,9 @@
 # (kaizen-mcp) and the HTTP server (kaizen-http, Streamable HTTP at /mcp and legacy HTTP+SSE at /sse), both on
 # KAIZEN_DATABASE_URL=memory://. Lists tools, resources and prompts, creates a namespace and a scope, writes an
 # entry, finds it with get_task_context, and reads kaizen://namespaces. Every step checks the Inspector's
-# output and stops the script (exit 1) with that output when the expected answer is missing.
+# output and stops the script (exit 1) with that output when the expected answer is missing. (The Inspector
+# starts a stdio server per call, so on stdio the write-then-read steps use a throwaway embedded data
+# directory instead: memory:// forgets everything between calls.)
 #
 #   npx pnpm build && bash scripts/inspector-check.sh          # from the repository root
 #
@@ -12,7 +14,8 @@
 # The servers run on this shell's node. Other settings:
 #   KAIZEN_STDIO_BIN, KAIZEN_HTTP_BIN   the servers to check (default apps/{stdio,http}/dist/main.js)
 #   KAIZEN_INSPECTOR_ERAS               protocol eras to check, among the Inspector's legacy (2025-11-25),
-#                                       modern (2026-07-28) and auto; default "legacy"
+#                                       modern (2026-07-28) and auto; default "legacy modern" (each era is
+#                                       a full round: both servers, every check; /sse with legacy only)
 set -euo pipefail
 
 NODE22=node@22.23.3
@@ -22,7 +25,7 @@ root=$PWD
 stdio_bin=${KAIZEN_STDIO_BIN:-$root/apps/stdio/dist/main.js}
 http_bin=${KAIZEN_HTTP_BIN:-$root/apps/http/dist/main.js}
 dir=${KAIZEN_INSPECTOR_DIR:-$HOME/.cache/kaizen-inspector}
-eras=${KAIZEN_INSPECTOR_ERAS:-legacy}
+eras=${KAIZEN_INSPECTOR_ERAS:-legacy modern}
 node=$(command -v node)
 
 for bin in "$stdio_bin" "$http_bin"; do
@@ -40,7 +43,8 @@ if [ ! -x "$inspector_node" ] || [ ! -f "$inspector_cli" ] \
   || [ "$(installed node)" != "${NODE22#node@}" ] || [ "$(installed @modelcontextprotocol/inspector)" != "${INSPECTOR##*@}" ]; then
   echo "installing $NODE22 and $INSPECTOR into $dir"
   mkdir -p "$dir"
-  npm install --prefix "$dir" --no-audit --no-fund --no-save --loglevel=error "$NODE22" "$INSPECTOR" >&2
+  npm install --prefix "$dir" --no-audit --no-fund --no-save --loglevel=error "$NODE22" "$INSPECTOR" >&2 \
+    || { echo "inspector-check: npm could not install $NODE22 and $INSPECTOR into $dir" >&2; exit 1; }
 fi
 
 work=$(mktemp -d)
@@ -89,7 +93,11 @@ inspect() {
   shift 2
   HOME=$work/home NO_COLOR=1 timeout 180 "$inspector_node" "$inspector_cli" --cli --format json --connect-timeout 60000 "$@" \
     >"$out" 2>"$err" || rc=$?
-  [ "$rc" = "$want" ] || fail "the Inspector exited with $rc, expected $want"
+  if [ "$rc" != "$want" ]; then
+    # The Inspector's exit codes: 1 error or usage, 3 authentication needed, 4 server unreachable, 5 the tool
+    # answered isError; 124 is timeout's.
+    fail "the Inspector exited with $rc, expected $want"
+  fi
 }
 
 # expect <what the output must show> <JavaScript condition on r, the Inspector's parsed JSON output>
@@ -100,7 +108,7 @@ expect() {
     try { r = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); } catch { process.exit(1); }
     process.exit(new Function("r", "env", `return (${process.env.CHECK});`)(r, process.env) ? 0 : 1);
   ' "$out" 2>>"$err"; then
-    fail "$1"
+    fail "expected $1"
   fi
   passed=$((passed + 1))
 }
@@ -163,7 +171,6 @@ check_namespaces_resource() {
     && env.NAMES.split(" ").every((n) => JSON.parse(r.result.contents[0].text).namespaces.some((x) => x.name === n))'
 }
 
-started=$SECONDS
 for era in $eras; do
   # ---------- stdio ----------
   # Each Inspector call starts its own server process: on memory:// nothing outlives a call, so the listings
@@ -213,10 +220,10 @@ for era in $eras; do
     check_namespaces_resource "http/sse" "global acme" "${sse[@]}"
   fi
 
-  kill "$server"
+  kill "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
   server=""
   server_log=""
 done
 
-echo "inspector: $passed checks passed ($INSPECTOR, eras: $eras, $((SECONDS - started)) s)"
+echo "inspector: $passed checks passed"

@@ -6,17 +6,13 @@ export interface CommandArgs {
   positionals: string[];
   namespace?: string;
   configArgs: string[];
-  /** --help or -h anywhere: the command's help, nothing opened. */
-  help: boolean;
 }
 
 export function splitArgs(args: string[]): CommandArgs {
-  const out: CommandArgs = { positionals: [], configArgs: [], help: false };
+  const out: CommandArgs = { positionals: [], configArgs: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === '--help' || arg === '-h') {
-      out.help = true;
-    } else if (arg === '--namespace') {
+    if (arg === '--namespace') {
       out.namespace = args[++i];
       if (out.namespace === undefined) throw new UsageError('--namespace needs a value: --namespace NAME');
     } else if (arg.startsWith('--namespace=')) {

@@ -1,9 +1,10 @@
-import { isKaizenError } from '@kaizen/domain';
+import { describeError, isKaizenError } from '@kaizen/domain';
 import {
   appVersion,
   baseSlices,
   createLogger,
   formatStartupError,
+  helpOrVersion,
   isConfigError,
   loadConfig,
   mainPathOf,
@@ -56,24 +57,22 @@ function commandHelp(command: Command): string {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === '--version' || command === '-v') {
+  const known = command !== undefined && Object.hasOwn(COMMANDS, command);
+  const asked = command === 'help' ? 'help' : helpOrVersion(argv);
+  if (asked === 'version') {
     process.stdout.write(`${program.version}\n`);
     return 0;
   }
-  if (command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(programHelp(program));
+  if (asked === 'help') {
+    process.stdout.write(known ? commandHelp(command as Command) : programHelp(program));
     return 0;
   }
   if (!command) {
     process.stderr.write(`${SHORT_USAGE}\n`);
     return 2;
   }
-  if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command "${command}".`);
+  if (!known) throw new UsageError(`unknown command "${command}".`);
   const args = splitArgs(rest);
-  if (args.help) {
-    process.stdout.write(commandHelp(command as Command));
-    return 0;
-  }
   if (command === 'import' && args.positionals.length !== 1) {
     throw new UsageError('import needs one FILE (or "-" for stdin): kaizen import FILE');
   }
@@ -118,7 +117,7 @@ main(process.argv.slice(2)).then(
     // never a stack trace; a password in a URL is never echoed.
     const message = isConfigError(error)
       ? formatStartupError(error, 'kaizen')
-      : `kaizen: ${redactSecrets(isKaizenError(error) ? error.message : String((error as Error)?.message ?? error))}`;
+      : `kaizen: ${redactSecrets(isKaizenError(error) ? describeError(error, 'cli') : String((error as Error)?.message ?? error))}`;
     process.stderr.write(`${message}\n`);
     process.exit(1);
   },

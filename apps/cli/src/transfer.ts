@@ -1,17 +1,37 @@
 import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import type { ImportCounts, KaizenService } from '@kaizen/core';
+import { createCallContext, type ImportCounts, type KaizenService } from '@kaizen/core';
+import { describeError, isKaizenError } from '@kaizen/domain';
+
+/**
+ * A refusal (a bad line, an unknown namespace) is printed as its message and the CLI's next step from
+ * the hint table (never a stack trace), and the command exits 1; anything else propagates to main.
+ */
+async function reportingRefusals(run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!isKaizenError(error)) throw error;
+    process.stderr.write(`kaizen: ${describeError(error, 'cli')}\n`);
+    return 1;
+  }
+}
 
 /** Writes records as JSON Lines to stdout, a page at a time, waiting when the pipe is full. */
-export async function exportCommand(kaizen: KaizenService, namespace: string | undefined): Promise<number> {
+export function exportCommand(kaizen: KaizenService, namespace: string | undefined): Promise<number> {
+  return reportingRefusals(() => exportRecords(kaizen, namespace));
+}
+
+async function exportRecords(kaizen: KaizenService, namespace: string | undefined): Promise<number> {
+  const ctx = createCallContext({ surface: 'cli' });
   let chunk = '';
   let count = 0;
   const flush = async () => {
     if (chunk && !process.stdout.write(chunk)) await once(process.stdout, 'drain');
     chunk = '';
   };
-  for await (const record of kaizen.exportRecords(namespace === undefined ? {} : { namespace })) {
+  for await (const record of kaizen.exportRecords(namespace === undefined ? {} : { namespace }, ctx)) {
     chunk += `${JSON.stringify(record)}\n`;
     if (++count % 500 === 0) await flush();
   }
@@ -22,7 +42,12 @@ export async function exportCommand(kaizen: KaizenService, namespace: string | u
 }
 
 /** Imports a JSON Lines file (or stdin for "-"); progress on stderr, the counts as JSON on stdout. */
-export async function importCommand(kaizen: KaizenService, file: string): Promise<number> {
+export function importCommand(kaizen: KaizenService, file: string): Promise<number> {
+  return reportingRefusals(() => importRecords(kaizen, file));
+}
+
+async function importRecords(kaizen: KaizenService, file: string): Promise<number> {
+  const ctx = createCallContext({ surface: 'cli' });
   const input = file === '-' ? process.stdin : createReadStream(file);
   const opened = new Promise<void>((resolve, reject) => {
     if (file === '-') return resolve();
@@ -36,14 +61,13 @@ export async function importCommand(kaizen: KaizenService, file: string): Promis
   const started = performance.now();
   let reported = started;
   const rate = (counts: ImportCounts, now: number) => Math.round(counts.knowledge / Math.max((now - started) / 1000, 0.001));
-  const counts = await kaizen.importRecords(lines, {
-    onProgress: (c) => {
-      const now = performance.now();
-      if (now - reported < 1000) return;
-      reported = now;
-      process.stderr.write(`kaizen: ${c.knowledge} entries so far (${rate(c, now)} entries/s)\n`);
-    },
-  });
+  const onProgress = (c: ImportCounts) => {
+    const now = performance.now();
+    if (now - reported < 1000) return;
+    reported = now;
+    process.stderr.write(`kaizen: ${c.knowledge} entries so far (${rate(c, now)} entries/s)\n`);
+  };
+  const counts = await kaizen.importRecords({ lines, onProgress }, ctx);
   const ms = Math.round(performance.now() - started);
   process.stderr.write(
     `kaizen: imported ${counts.namespaces} namespaces, ${counts.scopes} scopes, ${counts.knowledge} entries and ` +

@@ -95,7 +95,18 @@ describe.each(testDatabaseKinds())('kaizen export | kaizen import on %s', (kind)
     expect(out.stdout).not.toContain('Never commit secrets.');
     const unknown = kaizen(['export', '--namespace', 'nope', ...sourceArgs]);
     expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toContain('"nope" does not exist');
+    // The message names the namespace; the next step is the CLI's (hint table), never a tool's.
+    expect(unknown.stderr).toBe(
+      'kaizen: namespace: namespace "nope" does not exist. Run "kaizen export" without --namespace to export every namespace: its first lines ("type":"namespace") name them.\n',
+    );
+  });
+
+  it('refuses a reference to a missing scope with the next step for the file', () => {
+    const bad = [fixture[1], line({ type: 'knowledge', scope: 'acme:nowhere', content: 'x', context: 'x' })];
+    const refused = kaizen(['import', '-', ...targetArgs], bad.join('\n'));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('kaizen: line 2: scope: scope "acme:nowhere" is neither in the file nor in the database.\nNothing was imported. Add a scope line for it to the import file');
+    expect(refused.stderr).not.toMatch(/get_namespaces|create_scope|\n\s+at /);
   });
 });
 

@@ -10,6 +10,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, type StreamableHTTPClientTransportOptions } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernHttpTransport } from '@modelcontextprotocol/client';
 
 export const SERVER = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -89,6 +90,13 @@ export async function connectStreamable(server: RunningServer, options: Streamab
   return { client, transport };
 }
 
+/** A 2026-07-28 client (SDK v2, pinned: no initialize, no session). */
+export async function connectModern(url: URL) {
+  const client = new ModernClient({ name: 'kaizen-http-e2e-2026', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+  await client.connect(new ModernHttpTransport(url));
+  return client;
+}
+
 export async function connectSse(server: RunningServer) {
   const transport = new SSEClientTransport(new URL('/sse', server.url));
   const client = new Client({ name: 'kaizen-http-e2e-sse', version: '1.0.0' });
@@ -100,7 +108,8 @@ type Json = Record<string, unknown>;
 export async function call(client: Client, name: string, args: Json): Promise<Json> {
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
   if (result.isError) throw new Error(`${name} failed: ${JSON.stringify(result.content)}`);
-  expect(JSON.parse((result.content[0] as { text: string }).text)).toEqual(result.structuredContent);
+  // get_task_context's text is written for a model; every other tool's text is its JSON.
+  if (name !== 'get_task_context') expect(JSON.parse((result.content[0] as { text: string }).text)).toEqual(result.structuredContent);
   return result.structuredContent as Json;
 }
 

@@ -1,5 +1,5 @@
 import { serveKaizenStdio } from '@kaizen/mcp';
-import { createLogger, formatStartupError, loadConfig, printHelpOrVersion, startKaizen, stdioBanner, stdioProgram } from '@kaizen/runtime';
+import { createLogger, formatStartupError, safeErrorFields, loadConfig, printHelpOrVersion, startKaizen, stdioBanner, stdioProgram } from '@kaizen/runtime';
 
 const program = stdioProgram(import.meta.url);
 
@@ -15,18 +15,22 @@ async function main(argv: string[]) {
     {
       version: program.version,
       onInternalError: (err, operation, ctx) =>
-        logger.error({ err: { type: (err as Error)?.name, message: String((err as Error)?.message ?? err).split('\n')[0] }, operation: `${operation.kind} ${operation.name}`, request: ctx.requestId }, 'operation failed'),
+        logger.error({ err: safeErrorFields(err), operation: `${operation.kind} ${operation.name}`, request: ctx.requestId }, 'operation failed'),
       onTransportError: (reason) => logger.warn({ reason }, 'message refused'),
     },
   );
   let closing = false;
+  let startFailed = false;
+  starting.catch(() => (startFailed = true));
   const shutdown = async (reason: string) => {
-    if (closing) return;
+    // A failed start is reported by main's catch with exit code 1, never as a clean stop.
+    if (closing || startFailed) return;
     closing = true;
     logger.info({ reason }, 'shutting down');
     await server.close().catch(() => undefined);
     const runtime = await starting.catch(() => undefined);
-    await runtime?.close().catch((err) => logger.error({ err }, 'closing the database failed'));
+    if (!runtime) return; // the start failed: main reports it and exits 1
+    await runtime.close().catch((err) => logger.error({ err }, 'closing the database failed'));
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

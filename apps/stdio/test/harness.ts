@@ -1,6 +1,38 @@
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { Client as ModernClient } from '@modelcontextprotocol/client';
+import { StdioClientTransport as ModernStdioTransport } from '@modelcontextprotocol/client/stdio';
+
+/** The protocol eras every suite runs with: a 2025-11-25 client (SDK 1.x) and a 2026-07-28 one (SDK v2). */
+export const ERAS = ['2025-11-25', '2026-07-28'] as const;
+export type Era = (typeof ERAS)[number];
+
+/**
+ * A connected client of the era: SDK 1.x for 2025-11-25, SDK v2 pinned to 2026-07-28. The two share the
+ * calls the suites make (callTool, listTools, readResource, ...), so suites type it as the 1.x Client.
+ */
+export async function connectEra(era: Era, env: Record<string, string>, name = 'kaizen-e2e'): Promise<Client> {
+  if (era === '2025-11-25') return connectStdio(env, name);
+  const client = new ModernClient({ name, version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+  const transport = new ModernStdioTransport({
+    command: process.execPath,
+    args: [SERVER],
+    env: { PATH: process.env.PATH ?? '', KAIZEN_LOG_LEVEL: 'warn', ...env },
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  try {
+    await client.connect(transport);
+  } catch (error) {
+    throw new Error(`kaizen-mcp did not start: ${(error as Error).message}\nstderr:\n${stderr}`);
+  }
+  if (client.getProtocolEra() !== 'modern') throw new Error('the 2026-07-28 client did not negotiate the modern era');
+  return client as unknown as Client;
+}
 
 export const SERVER = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 

@@ -9,6 +9,10 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { Notifications } from '@kaizen/mcp/testing';
 import { createTestDatabase, type TestDatabase } from '@kaizen/storage/testing';
 import { connectStdio } from './harness.js';
+import { LoggingMessageNotificationSchema, ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+
+/** The SDK 1.x client takes notification schemas, not method names. */
+const V1_NOTIFICATIONS = [ResourceUpdatedNotificationSchema, ResourceListChangedNotificationSchema, LoggingMessageNotificationSchema];
 
 const scopeUri = (scope: string) => `kaizen://scopes/${encodeURIComponent(scope)}`;
 
@@ -29,7 +33,7 @@ describe.skipIf(!process.env.KAIZEN_TEST_DATABASE_URL)('two kaizen-mcp servers o
     const env = { KAIZEN_DATABASE_URL: database.url };
     writer = await connectStdio(env, 'kaizen-relay-writer');
     watcher = new Client({ name: 'kaizen-relay-watcher', version: '1.0.0' });
-    notes = new Notifications(watcher);
+    notes = new Notifications(watcher, V1_NOTIFICATIONS);
     await connectStdio(env, 'kaizen-relay-watcher', watcher);
     await call(writer, 'create_namespace', { name: 'acme', description: 'Acme' });
     await call(writer, 'create_scope', { scope: 'acme:shop', description: 'Shop' });

@@ -11,6 +11,10 @@ import type { CallToolResult, TextResourceContents } from '@modelcontextprotocol
 import { Notifications } from '@kaizen/mcp/testing';
 import { connectStdio } from './harness.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@kaizen/storage/testing';
+import { LoggingMessageNotificationSchema, ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+
+/** The SDK 1.x client takes notification schemas, not method names. */
+const V1_NOTIFICATIONS = [ResourceUpdatedNotificationSchema, ResourceListChangedNotificationSchema, LoggingMessageNotificationSchema];
 
 const PAGE = 100; // the server's resources/list page size
 const BULK = 105; // entries written to force several pages
@@ -40,7 +44,7 @@ describe.each(testDatabaseKinds())('kaizen-mcp resources, prompts and logging ov
       env = { KAIZEN_DATABASE_URL: database.url };
     }
     client = new Client({ name: 'kaizen-surface-e2e', version: '1.0.0' });
-    notes = new Notifications(client);
+    notes = new Notifications(client, V1_NOTIFICATIONS);
     await connectStdio(env, 'kaizen-surface-e2e', client);
 
     await call('create_namespace', { name: 'acme', description: 'Acme Corp' });

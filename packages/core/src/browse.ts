@@ -1,20 +1,34 @@
 /**
- * Read models for browsing Kaizen (the MCP resources and completions): the namespace tree, one
- * namespace, one scope with its inheritance chain and entries, one entry with its conflict status, and
- * keyset pages for listings. Inputs are validated with the domain schemas, like every use case.
+ * Read models for browsing Kaizen (resources, completions, listings and subscriptions of a surface): the
+ * namespace tree, one namespace, one scope with its inheritance chain and entries, one entry with its
+ * conflict status, and keyset pages for listings. Like every use case they take `(input, ctx)`, validate
+ * the input with the domain schemas (prefixes and cursors reach SQL: NUL characters are refused there),
+ * and do nothing for a caller that has cancelled.
  */
 import {
-  KaizenError,
+  BrowsePageInput,
+  CompletionInput,
+  KnowledgePageInput,
   KnowledgeRefInput,
   MAX_PAGE_SIZE,
   NamespaceRefInput,
   ScopeRefInput,
   parseInput,
+  unknownIdError,
+  unknownNamespaceError,
+  unknownScopeError,
+  type BrowsePageRequest,
+  type CompletionRequest,
+  type KnowledgePageRequest,
+  type KnowledgeRefRequest,
+  type NamespaceRefRequest,
+  type ScopeRefRequest,
   type TaskSize,
 } from '@kaizen/domain';
-import type { KnowledgeListing, KnowledgeStore, NamespaceRecord, PageRequest, ScopeRecord, ScopeSummary } from './store.js';
+import { throwIfCancelled, type CallContext } from './context.js';
+import type { KnowledgeListing, KnowledgeStore, NamespaceRecord, ScopeRecord, ScopeSummary } from './store.js';
 
-/** A scope view lists at most this many own entries; the rest are reachable as kaizen://knowledge/{id}. */
+/** A scope view lists at most this many own entries; the rest are reachable one by one, by id. */
 export const SCOPE_ENTRY_LIMIT = 200;
 
 export interface NamespaceTree {
@@ -44,7 +58,7 @@ export interface ScopeView extends ScopeCounts {
   scope: string;
   description: string;
   parents: string[];
-  /** The scope and every ancestor, nearest first, ending in global:default: what get_task_context searches. */
+  /** The scope and every ancestor, nearest first, ending in global:default: what a search there covers. */
   chain: ChainLink[];
   /** Own entries by id, at most SCOPE_ENTRY_LIMIT. */
   knowledge: KnowledgeListing[];
@@ -64,12 +78,13 @@ export interface KnowledgeView {
 
 /** Guards the store against a runaway page size; callers page with far fewer rows. */
 const MAX_ROWS = 1_000;
-const clampPage = (page: PageRequest): PageRequest => ({ ...page, limit: Math.max(1, Math.min(page.limit, MAX_ROWS)) });
+const clamp = (limit: number) => Math.min(limit, MAX_ROWS);
 
 export class KnowledgeBrowser {
   constructor(private readonly store: KnowledgeStore) {}
 
-  async namespaceTree(): Promise<NamespaceTree> {
+  async namespaceTree(ctx: CallContext): Promise<NamespaceTree> {
+    begin(ctx, 'namespaceTree');
     const [namespaces, scopes] = await Promise.all([this.store.listNamespaces(), this.store.listScopes()]);
     return {
       namespaces: namespaces.map((ns) => ({
@@ -80,19 +95,21 @@ export class KnowledgeBrowser {
     };
   }
 
-  async namespace(name: string): Promise<NamespaceView> {
-    const input = parseInput(NamespaceRefInput, { namespace: name });
+  async namespace(request: NamespaceRefRequest, ctx: CallContext): Promise<NamespaceView> {
+    begin(ctx, 'namespace');
+    const input = parseInput(NamespaceRefInput, request);
     const [ns] = await this.store.listNamespaces({ namespace: input.namespace });
-    if (!ns) {
-      throw new KaizenError('NOT_FOUND', `namespace: "${name}" does not exist. Read kaizen://namespaces to list namespaces.`);
-    }
+    if (!ns) throw unknownNamespaceError(input.namespace);
     const scopes = await this.store.listScopes({ namespace: ns.name });
     const counts = await this.store.knowledgeCounts(scopes.map((s) => s.scope));
     return { ...ns, scopes: scopes.map((s) => ({ ...scopeLine(s), ...counts[s.scope]! })) };
   }
 
-  async scope(scope: string): Promise<ScopeView> {
-    const record = await this.requireScope(scope);
+  async scope(request: ScopeRefRequest, ctx: CallContext): Promise<ScopeView> {
+    begin(ctx, 'scope');
+    const input = parseInput(ScopeRefInput, request);
+    const record = await this.store.getScope(input.scope);
+    if (!record) throw unknownScopeError(input.scope);
     const ancestors = await this.store.scopeAncestors(record.scope);
     const described = await Promise.all(ancestors.map((a) => this.store.getScope(a.scope)));
     const counts = await this.store.knowledgeCounts(ancestors.map((a) => a.scope));
@@ -109,20 +126,19 @@ export class KnowledgeBrowser {
   }
 
   /** The scope's chain, nearest first; an unknown scope is a NOT_FOUND naming it. */
-  async scopeChain(scope: string): Promise<ChainLink[]> {
-    return (await this.scope(scope)).chain;
+  async scopeChain(request: ScopeRefRequest, ctx: CallContext): Promise<ChainLink[]> {
+    return (await this.scope(request, ctx)).chain;
   }
 
-  async knowledge(id: string): Promise<KnowledgeView> {
-    const input = parseInput(KnowledgeRefInput, { id });
+  async knowledge(request: KnowledgeRefRequest, ctx: CallContext): Promise<KnowledgeView> {
+    begin(ctx, 'knowledge');
+    const input = parseInput(KnowledgeRefInput, request);
     const [record, status] = await Promise.all([
       this.store.getKnowledge(input.id),
       this.store.knowledgeStatus([input.id]),
     ]);
     const conflict = status[input.id];
-    if (!record || !conflict) {
-      throw new KaizenError('NOT_FOUND', `id: no knowledge entry has id "${id}". Use an id from a scope resource or get_task_context.`);
-    }
+    if (!record || !conflict) throw unknownIdError(input.id);
     return {
       id: record.id,
       scope: record.scope,
@@ -135,55 +151,61 @@ export class KnowledgeBrowser {
     };
   }
 
-  // ---------- pages (resources/list) and completion ----------
-  namespacesPage(page: PageRequest): Promise<NamespaceRecord[]> {
-    return this.store.pageNamespaces(clampPage(page));
+  // ---------- pages (listings) and completion ----------
+  async namespacesPage(request: BrowsePageRequest, ctx: CallContext): Promise<NamespaceRecord[]> {
+    begin(ctx, 'namespacesPage');
+    const page = parseInput(BrowsePageInput, request);
+    return this.store.pageNamespaces({ ...page, limit: clamp(page.limit) });
   }
 
-  scopesPage(page: PageRequest): Promise<ScopeSummary[]> {
-    return this.store.pageScopes(clampPage(page));
+  async scopesPage(request: BrowsePageRequest, ctx: CallContext): Promise<ScopeSummary[]> {
+    begin(ctx, 'scopesPage');
+    const page = parseInput(BrowsePageInput, request);
+    return this.store.pageScopes({ ...page, limit: clamp(page.limit) });
   }
 
-  knowledgePage(page: PageRequest & { scope?: string }): Promise<KnowledgeListing[]> {
-    return this.store.pageKnowledge(clampPage(page));
+  async knowledgePage(request: KnowledgePageRequest, ctx: CallContext): Promise<KnowledgeListing[]> {
+    begin(ctx, 'knowledgePage');
+    const page = parseInput(KnowledgePageInput, request);
+    return this.store.pageKnowledge({ ...page, limit: clamp(page.limit) });
   }
 
-  async completeNamespace(prefix: string): Promise<string[]> {
-    return (await this.namespacesPage({ prefix, limit: MAX_PAGE_SIZE })).map((n) => n.name);
+  async completeNamespace(request: CompletionRequest, ctx: CallContext): Promise<string[]> {
+    const { prefix } = parseInput(CompletionInput, request);
+    return (await this.namespacesPage({ prefix, limit: MAX_PAGE_SIZE }, ctx)).map((n) => n.name);
   }
 
   /** Qualified names starting with `prefix`, or whose own name does ("pet" finds "acme:petshop"). */
-  async completeScope(prefix: string): Promise<string[]> {
-    return (await this.scopesPage({ prefix, limit: MAX_PAGE_SIZE })).map((s) => s.scope);
+  async completeScope(request: CompletionRequest, ctx: CallContext): Promise<string[]> {
+    const { prefix } = parseInput(CompletionInput, request);
+    return (await this.scopesPage({ prefix, limit: MAX_PAGE_SIZE }, ctx)).map((s) => s.scope);
   }
 
-  async completeKnowledgeId(prefix: string): Promise<string[]> {
-    return (await this.knowledgePage({ prefix, limit: MAX_PAGE_SIZE })).map((k) => k.id);
+  async completeKnowledgeId(request: CompletionRequest, ctx: CallContext): Promise<string[]> {
+    const { prefix } = parseInput(CompletionInput, request);
+    return (await this.knowledgePage({ prefix, limit: MAX_PAGE_SIZE }, ctx)).map((k) => k.id);
   }
 
   // ---------- what a resource depends on (subscriptions) ----------
   /** The scope and its ancestors; just the scope when it does not exist (yet). */
-  async ancestors(scope: string): Promise<string[]> {
+  async ancestors(request: ScopeRefRequest, ctx: CallContext): Promise<string[]> {
+    begin(ctx, 'ancestors');
+    const { scope } = parseInput(ScopeRefInput, request);
     if (!(await this.store.getScope(scope))) return [scope];
     return (await this.store.scopeAncestors(scope)).map((a) => a.scope);
   }
 
   /** The scope an entry lives in, or null if there is no such entry. */
-  async entryScope(id: string): Promise<string | null> {
+  async entryScope(request: KnowledgeRefRequest, ctx: CallContext): Promise<string | null> {
+    begin(ctx, 'entryScope');
+    const { id } = parseInput(KnowledgeRefInput, request);
     return (await this.store.knowledgeStatus([id]))[id]?.scope ?? null;
-  }
-
-  private async requireScope(scope: string): Promise<ScopeRecord> {
-    const input = parseInput(ScopeRefInput, { scope });
-    const record = await this.store.getScope(input.scope);
-    if (!record) {
-      throw new KaizenError(
-        'NOT_FOUND',
-        `scope: "${scope}" does not exist. Read kaizen://namespaces (or call get_namespaces with style "long") to list scopes.`,
-      );
-    }
-    return record;
   }
 }
 
 const scopeLine = (s: ScopeRecord) => ({ scope: s.scope, description: s.description, parents: s.parents });
+
+function begin(ctx: CallContext, operation: string): void {
+  if (!ctx?.signal) throw new TypeError(`KnowledgeBrowser: ${operation}(input, ctx) needs a CallContext; build one with createCallContext()`);
+  throwIfCancelled(ctx.signal, operation);
+}

@@ -3,6 +3,7 @@
  * No SDK types here: the MCP surface, the CLI and embedding apps each build one their own way.
  */
 import { randomUUID } from 'node:crypto';
+import { cancelledError } from '@kaizen/domain';
 
 /** Who calls. The identity work fills `user:` / `key:` principals; stdio and the CLI are the local owner. */
 export interface Principal {
@@ -63,4 +64,12 @@ export function createCallContext(partial: Partial<CallContext> = {}): CallConte
     client: partial.client ?? NO_CLIENT,
     surface: partial.surface ?? 'embedded',
   };
+}
+
+/**
+ * Stops a use case whose caller cancelled: throws KaizenError CANCELLED ("search was cancelled.").
+ * Long use cases call it between statements, pages and batches; it costs a property read.
+ */
+export function throwIfCancelled(signal: AbortSignal | undefined, operation: string): void {
+  if (signal?.aborted) throw cancelledError(operation);
 }

@@ -17,18 +17,33 @@ import {
   WriteKnowledgeInput,
   parseInput,
   parseScope,
+  unknownNamespaceError,
+  type CreateNamespaceRequest,
+  type CreateScopeRequest,
+  type DeleteKnowledgeOutput,
+  type DeleteKnowledgeRequest,
   type DeleteNamespaceOutput,
+  type DeleteNamespaceRequest,
   type DeleteScopeOutput,
+  type DeleteScopeRequest,
+  type ExportRequest,
   type GetNamespacesOutput,
+  type GetNamespacesRequest,
   type GetTaskContextOutput,
+  type GetTaskContextRequest,
   type KnowledgeRefOutput,
   type NamespaceOutput,
   type ResolveConflictOutput,
+  type ResolveConflictRequest,
   type ScopeOutput,
   type TransferRecord,
+  type UpdateKnowledgeRequest,
+  type UpdateNamespaceRequest,
+  type UpdateScopeRequest,
+  type WriteKnowledgeRequest,
 } from '@kaizen/domain';
 import { KnowledgeBrowser } from './browse.js';
-import type { CallContext } from './context.js';
+import { throwIfCancelled, type CallContext } from './context.js';
 import { ChangeFeed, type ChangeRelay } from './events.js';
 import { newKnowledgeId } from './ids.js';
 import type { ImportCounts, KnowledgeStatus, KnowledgeStore, ScopeRecord } from './store.js';
@@ -44,11 +59,21 @@ export interface KaizenOptions {
   relay?: ChangeRelay;
 }
 
+/** What `importRecords` reads: JSON Lines, one record per string, and how to report progress. */
+export interface ImportRequest {
+  lines: AsyncIterable<string>;
+  onProgress?: (counts: ImportCounts) => void;
+  /** Entries per statement (default IMPORT_BATCH_SIZE). */
+  batchSize?: number;
+}
 
 /**
- * Every Kaizen use case. Inputs are validated with the domain schemas (so any caller, not just MCP,
- * gets the same errors); rules that need the data (existence, cycles) are enforced by the store
- * inside one transaction.
+ * Every Kaizen use case, as `(input, ctx)`. Inputs are typed with the domain's request types and still
+ * validated at run time with the domain schemas (so any caller, typed or not, gets the same errors);
+ * rules that need the data (existence, cycles) are enforced by the store inside one transaction. `ctx`
+ * says who calls and carries the caller's cancellation: a call whose signal has aborted does nothing,
+ * and search, export and import stop between statements, pages and batches (KaizenError CANCELLED).
+ * Errors name the entity and key; `describeError(error, surface)` adds the surface's next step.
  */
 export class KaizenService {
   readonly store: KnowledgeStore;
@@ -67,11 +92,12 @@ export class KaizenService {
   }
 
   // ---------- namespaces ----------
-  async getNamespaces(raw: unknown, _ctx?: CallContext): Promise<GetNamespacesOutput> {
-    const input = parseInput(GetNamespacesInput, raw ?? {});
+  async getNamespaces(request: GetNamespacesRequest, ctx: CallContext): Promise<GetNamespacesOutput> {
+    begin(ctx, 'getNamespaces');
+    const input = parseInput(GetNamespacesInput, request ?? {});
     const style = input.style ?? 'short';
     const namespaces = await this.store.listNamespaces({ namespace: input.namespace });
-    if (input.namespace && namespaces.length === 0) throw unknownNamespace(input.namespace);
+    if (input.namespace && namespaces.length === 0) throw unknownNamespaceError(input.namespace);
     const out: GetNamespacesOutput = { namespaces: {} };
     for (const ns of namespaces) out.namespaces[ns.name] = { description: ns.description };
     if (style === 'short') return out;
@@ -86,18 +112,20 @@ export class KaizenService {
     return out;
   }
 
-  async createNamespace(raw: unknown, _ctx?: CallContext): Promise<NamespaceOutput> {
-    const input = parseInput(CreateNamespaceInput, raw);
+  async createNamespace(request: CreateNamespaceRequest, ctx: CallContext): Promise<NamespaceOutput> {
+    begin(ctx, 'createNamespace');
+    const input = parseInput(CreateNamespaceInput, request);
     const description = defaultScopeDescription(input.name);
     await this.store.createNamespace({ name: input.name, description: input.description }, description);
     this.changes.emit({ kind: 'namespace', namespaces: [input.name], listChanged: true });
     return { name: input.name, description: input.description, scopes: { [DEFAULT_SCOPE]: { description } } };
   }
 
-  async updateNamespace(raw: unknown, _ctx?: CallContext): Promise<NamespaceOutput> {
-    const input = parseInput(UpdateNamespaceInput, raw);
+  async updateNamespace(request: UpdateNamespaceRequest, ctx: CallContext): Promise<NamespaceOutput> {
+    begin(ctx, 'updateNamespace');
+    const input = parseInput(UpdateNamespaceInput, request);
     if (input.name === GLOBAL_NAMESPACE && input.new_name !== undefined && input.new_name !== GLOBAL_NAMESPACE) {
-      throw new KaizenError('PROTECTED', 'The "global" namespace cannot be renamed; you may change its description.');
+      throw protectedError('name', `the "${GLOBAL_NAMESPACE}" namespace cannot be renamed.`);
     }
     await this.store.updateNamespace(input.name, { newName: input.new_name, description: input.description });
     const renamed = input.new_name !== undefined && input.new_name !== input.name;
@@ -105,10 +133,11 @@ export class KaizenService {
     return this.namespaceOutput(input.new_name ?? input.name);
   }
 
-  async deleteNamespace(raw: unknown, _ctx?: CallContext): Promise<DeleteNamespaceOutput> {
-    const input = parseInput(DeleteNamespaceInput, raw);
+  async deleteNamespace(request: DeleteNamespaceRequest, ctx: CallContext): Promise<DeleteNamespaceOutput> {
+    begin(ctx, 'deleteNamespace');
+    const input = parseInput(DeleteNamespaceInput, request);
     if (input.name === GLOBAL_NAMESPACE) {
-      throw new KaizenError('PROTECTED', 'The "global" namespace cannot be deleted.');
+      throw protectedError('name', `the "${GLOBAL_NAMESPACE}" namespace cannot be deleted.`);
     }
     const counts = await this.store.deleteNamespace(input.name);
     this.changes.emit({ kind: 'namespace', namespaces: [input.name], listChanged: true });
@@ -117,7 +146,7 @@ export class KaizenService {
 
   private async namespaceOutput(name: string): Promise<NamespaceOutput> {
     const [ns] = await this.store.listNamespaces({ namespace: name });
-    if (!ns) throw unknownNamespace(name);
+    if (!ns) throw unknownNamespaceError(name, 'name');
     const scopes = await this.store.listScopes({ namespace: name });
     return {
       name: ns.name,
@@ -127,39 +156,44 @@ export class KaizenService {
   }
 
   // ---------- scopes ----------
-  async createScope(raw: unknown, _ctx?: CallContext): Promise<ScopeOutput> {
-    const input = parseInput(CreateScopeInput, raw);
+  async createScope(request: CreateScopeRequest, ctx: CallContext): Promise<ScopeOutput> {
+    begin(ctx, 'createScope');
+    const input = parseInput(CreateScopeInput, request);
     if (parseScope(input.scope).name === DEFAULT_SCOPE) {
-      throw new KaizenError(
-        'PROTECTED',
-        `"${input.scope}" is created with its namespace; create the namespace with create_namespace instead.`,
-      );
+      // The next step is the namespace's creation, which makes its default scope.
+      throw new KaizenError('PROTECTED', `scope: "${input.scope}" is created with its namespace.`, {
+        field: 'scope',
+        scope: input.scope,
+        hint: 'namespace_needed',
+      });
     }
     const record = await this.store.createScope(input.scope, input.description, unique(input.parents ?? []));
     this.changes.emit({ kind: 'scope', scopes: [record.scope], listChanged: true });
     return scopeOutput(record);
   }
 
-  async updateScope(raw: unknown, _ctx?: CallContext): Promise<ScopeOutput> {
-    const input = parseInput(UpdateScopeInput, raw);
+  async updateScope(request: UpdateScopeRequest, ctx: CallContext): Promise<ScopeOutput> {
+    begin(ctx, 'updateScope');
+    const input = parseInput(UpdateScopeInput, request);
     const ref = parseScope(input.scope);
     if (input.new_scope !== undefined && input.new_scope !== input.scope) {
       if (ref.name === DEFAULT_SCOPE) {
-        throw new KaizenError('PROTECTED', `"${input.scope}" is a default scope and cannot be renamed.`);
+        throw protectedError('scope', `"${input.scope}" is a default scope and cannot be renamed.`);
       }
       const target = parseScope(input.new_scope);
       if (target.namespace !== ref.namespace) {
         throw new KaizenError(
           'INVALID_INPUT',
           `new_scope: a scope can only be renamed within its namespace; use "${ref.namespace}:${target.name}".`,
+          { field: 'new_scope' },
         );
       }
       if (target.name === DEFAULT_SCOPE) {
-        throw new KaizenError('PROTECTED', `new_scope: "${input.new_scope}" is reserved for the namespace default.`);
+        throw protectedError('new_scope', `"${input.new_scope}" is reserved for the namespace default.`);
       }
     }
     if (input.parents !== undefined && ref.name === DEFAULT_SCOPE) {
-      throw new KaizenError('PROTECTED', `"${input.scope}" is a default scope; its parents cannot be changed.`);
+      throw protectedError('parents', `"${input.scope}" is a default scope; its parents cannot be changed.`);
     }
     const record = await this.store.updateScope(input.scope, {
       newScope: input.new_scope,
@@ -171,13 +205,11 @@ export class KaizenService {
     return scopeOutput(record);
   }
 
-  async deleteScope(raw: unknown, _ctx?: CallContext): Promise<DeleteScopeOutput> {
-    const input = parseInput(DeleteScopeInput, raw);
+  async deleteScope(request: DeleteScopeRequest, ctx: CallContext): Promise<DeleteScopeOutput> {
+    begin(ctx, 'deleteScope');
+    const input = parseInput(DeleteScopeInput, request);
     if (parseScope(input.scope).name === DEFAULT_SCOPE) {
-      throw new KaizenError(
-        'PROTECTED',
-        `"${input.scope}" is a default scope; it is deleted only with its namespace (delete_namespace).`,
-      );
+      throw protectedError('scope', `"${input.scope}" is a default scope; it is deleted only with its namespace.`);
     }
     const result = await this.store.deleteScope(input.scope);
     this.changes.emit({ kind: 'scope', scopes: [input.scope], listChanged: true });
@@ -185,8 +217,9 @@ export class KaizenService {
   }
 
   // ---------- knowledge ----------
-  async writeKnowledge(raw: unknown, _ctx?: CallContext): Promise<KnowledgeRefOutput> {
-    const input = parseInput(WriteKnowledgeInput, raw);
+  async writeKnowledge(request: WriteKnowledgeRequest, ctx: CallContext): Promise<KnowledgeRefOutput> {
+    begin(ctx, 'writeKnowledge');
+    const input = parseInput(WriteKnowledgeInput, request);
     const record = await this.store.writeKnowledge({
       id: this.newId(),
       scope: input.scope,
@@ -198,8 +231,9 @@ export class KaizenService {
     return { id: record.id, scope: record.scope };
   }
 
-  async updateKnowledge(raw: unknown, _ctx?: CallContext): Promise<KnowledgeRefOutput> {
-    const input = parseInput(UpdateKnowledgeInput, raw);
+  async updateKnowledge(request: UpdateKnowledgeRequest, ctx: CallContext): Promise<KnowledgeRefOutput> {
+    begin(ctx, 'updateKnowledge');
+    const input = parseInput(UpdateKnowledgeInput, request);
     const before = await this.statusIfWatched([input.id]);
     const record = await this.store.updateKnowledge(input.id, {
       content: input.content,
@@ -212,8 +246,9 @@ export class KaizenService {
     return { id: record.id, scope: record.scope };
   }
 
-  async deleteKnowledge(raw: unknown, _ctx?: CallContext): Promise<{ id: string }> {
-    const input = parseInput(DeleteKnowledgeInput, raw);
+  async deleteKnowledge(request: DeleteKnowledgeRequest, ctx: CallContext): Promise<DeleteKnowledgeOutput> {
+    begin(ctx, 'deleteKnowledge');
+    const input = parseInput(DeleteKnowledgeInput, request);
     const before = await this.statusIfWatched([input.id]);
     await this.store.deleteKnowledge(input.id);
     // Entries it suppressed, or that suppressed it, change conflict status too.
@@ -223,8 +258,9 @@ export class KaizenService {
     return { id: input.id };
   }
 
-  async resolveKnowledgeConflict(raw: unknown, _ctx?: CallContext): Promise<ResolveConflictOutput> {
-    const input = parseInput(ResolveConflictInput, raw);
+  async resolveKnowledgeConflict(request: ResolveConflictRequest, ctx: CallContext): Promise<ResolveConflictOutput> {
+    begin(ctx, 'resolveKnowledgeConflict');
+    const input = parseInput(ResolveConflictInput, request);
     const suppressed = unique(input.suppressed_ids);
     const involved = [input.active_id, ...suppressed];
     const before = await this.statusIfWatched(involved);
@@ -246,13 +282,16 @@ export class KaizenService {
   }
 
   // ---------- retrieval ----------
-  async getTaskContext(raw: unknown, _ctx?: CallContext): Promise<GetTaskContextOutput> {
-    const input = parseInput(GetTaskContextInput, raw);
+  async getTaskContext(request: GetTaskContextRequest, ctx: CallContext): Promise<GetTaskContextOutput> {
+    begin(ctx, 'search');
+    const input = parseInput(GetTaskContextInput, request);
     const hits = await this.store.search({
       scope: input.scope,
       queries: unique(input.queries),
       taskSize: input.task_size,
       limit: input.limit ?? DEFAULT_RESULT_LIMIT,
+      // The store checks it before each of its statements (scope, term statistics, ranking).
+      signal: ctx.signal,
     });
     const results = hits.map((h) => ({
       id: h.id,
@@ -270,20 +309,33 @@ export class KaizenService {
   }
 
   // ---------- bulk transfer ----------
-  /** Every namespace, scope, entry and suppression (or one namespace's) as transfer records, streamed. */
-  exportRecords(raw: unknown = {}, _ctx?: CallContext): AsyncGenerator<TransferRecord> {
-    const input = parseInput(ExportInput, raw);
-    return exportRecords(this.store, { namespace: input.namespace });
+  /**
+   * Every namespace, scope, entry and suppression (or one namespace's) as transfer records, streamed.
+   * The input is checked at once; an aborted signal stops the generator with CANCELLED.
+   */
+  exportRecords(request: ExportRequest, ctx: CallContext): AsyncGenerator<TransferRecord> {
+    begin(ctx, 'export');
+    const input = parseInput(ExportInput, request ?? {});
+    return exportRecords(this.store, { namespace: input.namespace, signal: ctx.signal });
   }
 
-  /** Imports JSON Lines (one record per string) in one transaction; a bad line changes nothing. */
-  async importRecords(
-    lines: AsyncIterable<string>,
-    options: { onProgress?: (counts: ImportCounts) => void; batchSize?: number } = {},
-  ): Promise<ImportCounts> {
+  /**
+   * Imports JSON Lines (one record per string) in one transaction: a bad line, or an aborted signal
+   * (checked at every line, so between batches too), changes nothing.
+   */
+  async importRecords(request: ImportRequest, ctx: CallContext): Promise<ImportCounts> {
+    begin(ctx, 'import');
+    const { lines, onProgress, batchSize } = request ?? ({} as Partial<ImportRequest>);
+    if (typeof lines?.[Symbol.asyncIterator] !== 'function') {
+      throw new KaizenError('INVALID_INPUT', 'lines: must be an async iterable of strings (JSON Lines, one record each)', {
+        fields: ['lines'],
+      });
+    }
     const namespaces = new Set<string>();
     const counts = await importRecords(this.store, lines, {
-      ...options,
+      onProgress,
+      batchSize,
+      signal: ctx.signal,
       newId: this.newId,
       onNamespace: (ns) => namespaces.add(ns),
     });
@@ -302,5 +354,14 @@ const unique = <T>(items: T[]): T[] => [...new Set(items)];
 
 const scopeOutput = (s: ScopeRecord): ScopeOutput => ({ scope: s.scope, description: s.description, parents: s.parents });
 
-const unknownNamespace = (name: string) =>
-  new KaizenError('NOT_FOUND', `Namespace "${name}" does not exist. Call get_namespaces to list namespaces.`);
+/** `field: <what>`, for the fixed namespace and default scopes. */
+const protectedError = (field: string, what: string) => new KaizenError('PROTECTED', `${field}: ${what}`, { field, hint: 'protected' });
+
+/**
+ * Every use case starts here: a caller that forgot the context gets a TypeError saying so (not a crash
+ * further in), and a call cancelled before it started does nothing.
+ */
+function begin(ctx: CallContext, operation: string): void {
+  if (!ctx?.signal) throw new TypeError(`KaizenService: ${operation}(input, ctx) needs a CallContext; build one with createCallContext()`);
+  throwIfCancelled(ctx.signal, operation);
+}

@@ -2,6 +2,8 @@
  * The store port: what the core needs from persistence. `@kaizen/storage` implements it on PGlite and
  * PostgreSQL. Every method is one transaction: it either applies completely or throws a KaizenError and
  * changes nothing. Scope references are qualified names ("ns:name"), already validated by the core.
+ * A store throws KaizenErrors only: a database failure is INTERNAL with `details.statement` naming what
+ * failed, never the SQL or its parameters (which may hold an entry's content).
  */
 import type { TaskSize } from '@kaizen/domain';
 
@@ -50,6 +52,8 @@ export interface SearchRequest {
   queries: string[];
   taskSize?: TaskSize;
   limit: number;
+  /** The caller's cancellation: the store checks it before each of its statements. */
+  signal?: AbortSignal;
 }
 
 export interface SearchHit {

@@ -2,7 +2,7 @@
  * Bulk export and import as JSON Lines records (`@kaizen/domain` transfer schemas). Export streams
  * page by page (keyset pagination), so it never holds the database in memory. Import validates each
  * line as it streams and hands batches to the store, which applies them all in one transaction: a bad
- * line anywhere, or a refused reference, rolls everything back.
+ * line anywhere, a refused reference, or the caller's cancellation rolls everything back.
  */
 import {
   DEFAULT_SCOPE,
@@ -12,9 +12,11 @@ import {
   TransferRecord,
   isKaizenError,
   parseScope,
+  unknownNamespaceError,
   type ConflictTransferRecord,
   type KnowledgeTransferRecord,
 } from '@kaizen/domain';
+import { throwIfCancelled } from './context.js';
 import type { ImportBatch, ImportCounts, KnowledgeRecord, KnowledgeStore, ScopeRecord, SnapshotReader } from './store.js';
 
 export const TRANSFER_PAGE_SIZE = 1000;
@@ -27,10 +29,14 @@ const MAX_SUPPRESSED_PER_RECORD = 1000;
 export const defaultScopeDescription = (ns: string) => `Knowledge that applies to all of ${ns}.`;
 
 // ---------- export ----------
-export async function* exportRecords(
-  store: KnowledgeStore,
-  options: { namespace?: string; pageSize?: number } = {},
-): AsyncGenerator<TransferRecord> {
+export interface ExportOptions {
+  namespace?: string;
+  pageSize?: number;
+  /** Checked before each page and each record: an aborted export throws CANCELLED and closes its snapshot. */
+  signal?: AbortSignal;
+}
+
+export async function* exportRecords(store: KnowledgeStore, options: ExportOptions = {}): AsyncGenerator<TransferRecord> {
   // One snapshot for every page: writes made during the export are all in it or all out of it.
   const snapshot = await store.openSnapshot();
   try {
@@ -40,25 +46,33 @@ export async function* exportRecords(
   }
 }
 
-async function* exportFrom(
-  store: SnapshotReader,
-  options: { namespace?: string; pageSize?: number },
-): AsyncGenerator<TransferRecord> {
-  const { namespace } = options;
+async function* exportFrom(store: SnapshotReader, options: ExportOptions): AsyncGenerator<TransferRecord> {
+  const { namespace, signal } = options;
   const pageSize = options.pageSize ?? TRANSFER_PAGE_SIZE;
+  // Before each statement, and before each record handed out: a consumer that pulls slowly (a full pipe)
+  // learns of the cancellation at its next pull, not a page later.
+  const check = () => throwIfCancelled(signal, 'export');
+  check();
   const namespaces = await store.listNamespaces({ namespace });
-  if (namespace !== undefined && namespaces.length === 0) {
-    throw new KaizenError('NOT_FOUND', `namespace: "${namespace}" does not exist. Run without --namespace to export everything.`);
+  if (namespace !== undefined && namespaces.length === 0) throw unknownNamespaceError(namespace);
+  for (const ns of namespaces) {
+    check();
+    yield { type: 'namespace', name: ns.name, description: ns.description };
   }
-  for (const ns of namespaces) yield { type: 'namespace', name: ns.name, description: ns.description };
+  check();
   for (const s of await store.listScopes({ namespace })) {
+    check();
     yield { type: 'scope', scope: s.scope, description: s.description, parents: explicitParents(s) };
   }
 
   let afterId: string | undefined;
   for (;;) {
+    check();
     const page = await store.exportKnowledge({ namespace, afterId, limit: pageSize });
-    for (const k of page) yield knowledgeRecord(k);
+    for (const k of page) {
+      check();
+      yield knowledgeRecord(k);
+    }
     if (page.length < pageSize) break;
     afterId = page[page.length - 1]!.id;
   }
@@ -67,8 +81,10 @@ async function* exportFrom(
   let group: ConflictTransferRecord | undefined;
   let after: { activeId: string | null; suppressedId: string } | undefined;
   for (;;) {
+    check();
     const page = await store.exportConflicts({ namespace, after, limit: pageSize });
     for (const c of page) {
+      check();
       if (group && group.active_id === c.activeId && group.suppressed_ids.length < MAX_SUPPRESSED_PER_RECORD) {
         group.suppressed_ids.push(c.suppressedId);
       } else {
@@ -79,6 +95,7 @@ async function* exportFrom(
     if (page.length < pageSize) break;
     after = page[page.length - 1];
   }
+  check();
   if (group) yield group;
 }
 
@@ -108,6 +125,11 @@ export interface ImportOptions {
   onProgress?: (counts: ImportCounts) => void;
   /** Told each namespace the import writes into (its namespaces, scopes and entries), for notifications. */
   onNamespace?: (namespace: string) => void;
+  /**
+   * Checked at every line (so between batches) and once more after the last, before the store commits:
+   * an aborted import throws CANCELLED inside the store's transaction, which rolls everything back.
+   */
+  signal?: AbortSignal;
 }
 
 export async function importRecords(
@@ -143,6 +165,7 @@ async function* validatedBatches(lines: AsyncIterable<string>, options: ImportOp
   let pending: ImportBatch | undefined;
   let lineNo = 0;
   for await (const raw of lines) {
+    throwIfCancelled(options.signal, 'import');
     lineNo++;
     if (raw.trim() === '') continue;
     let record: TransferRecord;
@@ -169,7 +192,10 @@ async function* validatedBatches(lines: AsyncIterable<string>, options: ImportOp
   if (errors.length) {
     throw new KaizenError('INVALID_INPUT', errors.join('\n'), { errors: errors.length });
   }
+  throwIfCancelled(options.signal, 'import');
   if (pending) yield pending;
+  // The store commits once this generator ends: a cancellation during the last batch still rolls back.
+  throwIfCancelled(options.signal, 'import');
 }
 
 function toBatch(record: TransferRecord, line: number, newId: () => string): ImportBatch {

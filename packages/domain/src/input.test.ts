@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import * as domain from './index.js';
 import {
   BrowsePageInput,
   CompletionInput,
@@ -89,6 +90,15 @@ describe('text the database cannot store as sent', () => {
 });
 
 describe('JSON Schema of the inputs', () => {
+  it('generates for every tool, resource and transfer input, each refusing additional properties', () => {
+    const inputs = Object.entries(domain).filter(([name, value]) => name.endsWith('Input') && value instanceof z.ZodType) as [string, z.ZodType][];
+    expect(inputs.length).toBeGreaterThanOrEqual(19);
+    for (const [name, schema] of inputs) {
+      const json = z.toJSONSchema(schema, { io: 'input' }) as { type?: string; additionalProperties?: boolean };
+      expect([name, json.type, json.additionalProperties]).toEqual([name, 'object', false]);
+    }
+  });
+
   it('carries the name rules as patterns and refuses additional properties', () => {
     const scope = z.toJSONSchema(CreateScopeInput) as {
       properties: Record<string, { pattern?: string; items?: { pattern?: string } }>;

@@ -187,6 +187,7 @@ export type WriteKnowledgeInput = z.infer<typeof WriteKnowledgeInput>;
 export type KnowledgeRefOutput = z.infer<typeof KnowledgeRefOutput>;
 export type UpdateKnowledgeInput = z.infer<typeof UpdateKnowledgeInput>;
 export type DeleteKnowledgeInput = z.infer<typeof DeleteKnowledgeInput>;
+export type DeleteKnowledgeOutput = z.infer<typeof DeleteKnowledgeOutput>;
 export type ResolveConflictInput = z.infer<typeof ResolveConflictInput>;
 export type ResolveConflictOutput = z.infer<typeof ResolveConflictOutput>;
 export type GetTaskContextInput = z.infer<typeof GetTaskContextInput>;

@@ -4,8 +4,7 @@
  * goes to the host's log only: no SQL, parameters, stack or credentials ever reach a client.
  */
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
-import { isKaizenError, type KaizenError } from '@kaizen/domain';
-import * as domain from '@kaizen/domain';
+import { describeError, isKaizenError } from '@kaizen/domain';
 
 export interface ClientError {
   /** JSON-RPC code, for resources, prompts and completions. */
@@ -16,14 +15,10 @@ export interface ClientError {
   refused: boolean;
 }
 
-type Describe = (error: KaizenError, surface: 'mcp' | 'cli') => string;
-// The hint table lives in @kaizen/domain; fall back to the bare message while it is absent.
-const describe: Describe = (domain as { describeError?: Describe }).describeError ?? ((e) => e.message);
-
 export function toClientError(error: unknown, what: string): ClientError {
   if (ProtocolError.isInstance(error)) return { rpcCode: error.code, text: error.message, refused: true };
   if (isKaizenError(error) && error.code !== 'INTERNAL') {
-    return { rpcCode: ProtocolErrorCode.InvalidParams, text: `${error.code}: ${describe(error, 'mcp')}`, refused: true };
+    return { rpcCode: ProtocolErrorCode.InvalidParams, text: `${error.code}: ${describeError(error, 'mcp')}`, refused: true };
   }
   return {
     rpcCode: ProtocolErrorCode.InternalError,

@@ -4,7 +4,7 @@
  * process's or, through the ChangeRelay, another server's) looks up only the watches whose keys it
  * touches, so the cost of a write follows the subscribers interested in it, not the open sessions.
  */
-import type { KaizenChange, KaizenService } from '@kaizen/core';
+import { createCallContext, type KaizenChange, type KaizenService } from '@kaizen/core';
 import { parseScope } from '@kaizen/domain';
 import { notFound } from './resources.js';
 import type { KaizenSource } from './seam.js';
@@ -149,17 +149,19 @@ async function dependencies(kaizen: KaizenService, uri: string): Promise<Set<str
   const parsed = parseKaizenUri(uri);
   if (!parsed) return new Set();
   const browse = kaizen.browse;
+  // Bookkeeping on the server's behalf, not a client's call: the local principal, no cancellation.
+  const ctx = createCallContext({ surface: 'mcp' });
   switch (parsed.kind) {
     case 'namespaces':
       return new Set(['tree']);
     case 'namespace':
       return new Set([`nsview:${parsed.namespace}`, `ns:${parsed.namespace}`]);
     case 'scope': {
-      const chain = await browse.ancestors(parsed.scope).catch(() => [parsed.scope]);
+      const chain = await browse.ancestors({ scope: parsed.scope }, ctx).catch(() => [parsed.scope]);
       return new Set(chain.flatMap((s) => [`scope:${s}`, `entries:${s}`, ns(s)]));
     }
     case 'knowledge': {
-      const scope = await browse.entryScope(parsed.id).catch(() => undefined);
+      const scope = await browse.entryScope({ id: parsed.id }, ctx).catch(() => undefined);
       return new Set([`id:${parsed.id}`, ...(scope ? [`scope:${scope}`, ns(scope)] : [])]);
     }
   }

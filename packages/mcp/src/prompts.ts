@@ -1,6 +1,6 @@
 import { completable } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import type { ChainLink, KaizenService } from '@kaizen/core';
+import type { CallContext, ChainLink, KaizenService } from '@kaizen/core';
 import { KnowledgeIdSchema, PromptTextSchema, QualifiedScopeSchema } from '@kaizen/domain';
 import type { OperationSeam } from './seam.js';
 import * as text from './prompt-texts.js';
@@ -13,9 +13,9 @@ export const CONFLICT_SCAN_LIMIT = 60;
 export function registerPrompts(seam: OperationSeam): void {
   // completable() marks the schema object itself, so every server gets fresh copies (describe() clones).
   const scopeArg = (description: string) =>
-    completable(QualifiedScopeSchema.describe(description), seam.completion('scope', (k, value) => k.browse.completeScope(value)));
+    completable(QualifiedScopeSchema.describe(description), seam.completion('scope', (k, value, ctx) => k.browse.completeScope({ prefix: value }, ctx)));
   const textArg = (description: string) => PromptTextSchema.describe(description);
-  const chain = (k: KaizenService, scope: string): Promise<ChainLink[]> => k.browse.scopeChain(scope);
+  const chain = (k: KaizenService, scope: string, ctx: CallContext): Promise<ChainLink[]> => k.browse.scopeChain({ scope }, ctx);
 
   seam.prompt(
     'start_task',
@@ -24,7 +24,7 @@ export function registerPrompts(seam: OperationSeam): void {
       description: 'Plan focused queries, fetch the team knowledge that applies (get_task_context) and apply it.',
       argsSchema: z.object({ task: textArg('What you are about to do.'), scope: scopeArg('The project scope, "namespace:name".') }),
     },
-    async (k, args) => text.startTask(args.task, await chain(k, args.scope)),
+    async (k, args, ctx) => text.startTask(args.task, await chain(k, args.scope, ctx)),
   );
 
   seam.prompt(
@@ -34,7 +34,7 @@ export function registerPrompts(seam: OperationSeam): void {
       description: 'A teaching session: turn what the user explains into well-formed entries, checking duplicates and conflicts first.',
       argsSchema: z.object({ scope: scopeArg('Where the knowledge applies, "namespace:name".'), topic: PromptTextSchema.optional().describe('What the session is about (optional).') }),
     },
-    async (k, args) => text.teach(await chain(k, args.scope), args.topic),
+    async (k, args, ctx) => text.teach(await chain(k, args.scope, ctx), args.topic),
   );
 
   seam.prompt(
@@ -44,7 +44,7 @@ export function registerPrompts(seam: OperationSeam): void {
       description: 'Find the root cause, propose a prevention rule for approval, store it and retire older guidance it contradicts.',
       argsSchema: z.object({ scope: scopeArg('Where the rule applies, "namespace:name".'), failure: textArg('What failed, and how it showed.') }),
     },
-    async (k, args) => text.learnFromFailure(await chain(k, args.scope), args.failure),
+    async (k, args, ctx) => text.learnFromFailure(await chain(k, args.scope, ctx), args.failure),
   );
 
   seam.prompt(
@@ -54,12 +54,12 @@ export function registerPrompts(seam: OperationSeam): void {
       description: "Find contradictory entries in a scope's chain and walk the user through resolving them.",
       argsSchema: z.object({ scope: scopeArg('The scope whose chain to review, "namespace:name".') }),
     },
-    async (k, args) => {
-      const links = await chain(k, args.scope);
+    async (k, args, ctx) => {
+      const links = await chain(k, args.scope, ctx);
       const entries = [];
       for (const link of links) {
         if (entries.length >= CONFLICT_SCAN_LIMIT) break;
-        const page = await k.browse.knowledgePage({ limit: CONFLICT_SCAN_LIMIT - entries.length, scope: link.scope });
+        const page = await k.browse.knowledgePage({ limit: CONFLICT_SCAN_LIMIT - entries.length, scope: link.scope }, ctx);
         entries.push(...page.filter((e) => !e.suppressed));
       }
       return text.resolveConflicts(links, entries, CONFLICT_SCAN_LIMIT);
@@ -73,7 +73,7 @@ export function registerPrompts(seam: OperationSeam): void {
       description: 'Choose or create the namespace and scope for a project, and print the line for its agent instructions.',
       argsSchema: z.object({ project: textArg('The project: what it is, which organisation or product it belongs to, its stack.') }),
     },
-    async (k, args) => text.setupProject(args.project, await k.browse.namespaceTree()),
+    async (k, args, ctx) => text.setupProject(args.project, await k.browse.namespaceTree(ctx)),
   );
 
   seam.prompt(
@@ -82,9 +82,9 @@ export function registerPrompts(seam: OperationSeam): void {
       title: 'Optimize an entry for retrieval',
       description: "Rewrite an entry's content and context so that get_task_context finds it for the right tasks.",
       argsSchema: z.object({
-        id: completable(KnowledgeIdSchema.describe('The entry id.'), seam.completion('id', (k, value) => k.browse.completeKnowledgeId(value))),
+        id: completable(KnowledgeIdSchema.describe('The entry id.'), seam.completion('id', (k, value, ctx) => k.browse.completeKnowledgeId({ prefix: value }, ctx))),
       }),
     },
-    async (k, args) => text.optimizeEntry(await k.browse.knowledge(args.id)),
+    async (k, args, ctx) => text.optimizeEntry(await k.browse.knowledge({ id: args.id }, ctx)),
   );
 }

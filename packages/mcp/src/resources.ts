@@ -6,8 +6,7 @@
  * as another namespace.
  */
 import { ProtocolError, ProtocolErrorCode, type ListResourcesResult, type Resource } from '@modelcontextprotocol/server';
-import type { KaizenService } from '@kaizen/core';
-import { KaizenError } from '@kaizen/domain';
+import type { CallContext, KaizenService } from '@kaizen/core';
 import { scopeMarkdown } from './render.js';
 import type { OperationSeam } from './seam.js';
 import { KNOWLEDGE_TEMPLATE, NAMESPACES_URI, NAMESPACE_TEMPLATE, SCOPE_TEMPLATE, knowledgeUri, namespaceUri, parseKaizenUri, scopeUri, type KaizenUri } from './uris.js';
@@ -27,74 +26,70 @@ const ROOT: Resource = {
 const json = (value: unknown) => ({ mimeType: JSON_MIME, text: JSON.stringify(value, null, 2) });
 
 /** The content of one resource: the only reader, used by resources/read and the registered templates. */
-export async function readResource(kaizen: KaizenService, uri: KaizenUri): Promise<{ mimeType: string; text: string }> {
+export async function readResource(kaizen: KaizenService, uri: KaizenUri, ctx: CallContext): Promise<{ mimeType: string; text: string }> {
   const browse = kaizen.browse;
   switch (uri.kind) {
     case 'namespaces':
-      return json(await browse.namespaceTree());
+      return json(await browse.namespaceTree(ctx));
     case 'namespace':
-      return json(await browse.namespace(uri.namespace));
+      return json(await browse.namespace({ namespace: uri.namespace }, ctx));
     case 'scope':
-      return { mimeType: MARKDOWN_MIME, text: scopeMarkdown(await browse.scope(uri.scope)) };
+      return { mimeType: MARKDOWN_MIME, text: scopeMarkdown(await browse.scope({ scope: uri.scope }, ctx)) };
     case 'knowledge':
-      return json(await browse.knowledge(uri.id));
+      return json(await browse.knowledge({ id: uri.id }, ctx));
   }
 }
 
 /** A URI that is not one of ours in canonical form: -32602, as 2026-07-28 specifies for a missing resource. */
 export const notFound = (uri: string) =>
-  new ProtocolError(ProtocolErrorCode.InvalidParams, `uri: no resource "${uri.slice(0, 200)}". List resources, or read kaizen://namespaces, for valid URIs.`);
+  new ProtocolError(ProtocolErrorCode.InvalidParams, `uri: "${uri.slice(0, 200)}" is not a Kaizen resource; list resources, or read kaizen://namespaces, for valid URIs.`);
 
 export function registerResources(seam: OperationSeam, pageSize: number, onListed: () => void = () => undefined): void {
-  const byUri = (kaizen: KaizenService, uri: URL) => {
+  const byUri = (kaizen: KaizenService, uri: URL, ctx: CallContext) => {
     const parsed = parseKaizenUri(uri.href);
     if (!parsed) throw notFound(uri.href);
-    return readResource(kaizen, parsed);
+    return readResource(kaizen, parsed, ctx);
   };
-  seam.resource('namespaces', NAMESPACES_URI, { title: ROOT.title!, description: ROOT.description!, mimeType: JSON_MIME }, (k, uri) => byUri(k, uri));
+  seam.resource('namespaces', NAMESPACES_URI, { title: ROOT.title!, description: ROOT.description!, mimeType: JSON_MIME }, (k, uri, _vars, ctx) => byUri(k, uri, ctx));
   seam.resource(
     'namespace',
-    { template: NAMESPACE_TEMPLATE, complete: { namespace: (k, value) => k.browse.completeNamespace(value) } },
+    { template: NAMESPACE_TEMPLATE, complete: { namespace: (k, value, ctx) => k.browse.completeNamespace({ prefix: value }, ctx) } },
     { title: 'Namespace', description: 'One namespace: its description and scopes with parents and entry counts (JSON).', mimeType: JSON_MIME },
-    (k, uri) => byUri(k, uri),
+    (k, uri, _vars, ctx) => byUri(k, uri, ctx),
   );
   seam.resource(
     'scope',
-    { template: SCOPE_TEMPLATE, complete: { scope: (k, value) => k.browse.completeScope(value) } },
+    { template: SCOPE_TEMPLATE, complete: { scope: (k, value, ctx) => k.browse.completeScope({ prefix: value }, ctx) } },
     {
       title: 'Scope',
       description:
         'One scope ("namespace:name", URL-encoded): description, parents, the full inheritance chain with entry counts, and its own entries (Markdown).',
       mimeType: MARKDOWN_MIME,
     },
-    (k, uri) => byUri(k, uri),
+    (k, uri, _vars, ctx) => byUri(k, uri, ctx),
   );
   seam.resource(
     'knowledge',
-    { template: KNOWLEDGE_TEMPLATE, complete: { id: (k, value) => k.browse.completeKnowledgeId(value) } },
+    { template: KNOWLEDGE_TEMPLATE, complete: { id: (k, value, ctx) => k.browse.completeKnowledgeId({ prefix: value }, ctx) } },
     {
       title: 'Knowledge entry',
       description:
         'One entry: content, context, scope, task size, timestamps and conflict status (which entries it suppresses or is suppressed by) (JSON).',
       mimeType: JSON_MIME,
     },
-    (k, uri) => byUri(k, uri),
+    (k, uri, _vars, ctx) => byUri(k, uri, ctx),
   );
 
   // Installed after registration, replacing the SDK's handlers of the same methods.
-  seam.request('resources/read', async (kaizen, params) => {
+  seam.request('resources/read', async (kaizen, params, ctx) => {
     const parsed = parseKaizenUri(params.uri);
     if (!parsed) throw notFound(params.uri);
-    try {
-      return { contents: [{ uri: params.uri, ...(await readResource(kaizen, parsed)) }] };
-    } catch (error) {
-      if (error instanceof KaizenError && error.code === 'NOT_FOUND') throw notFound(params.uri);
-      throw error;
-    }
+    // A missing namespace, scope or entry is -32602 (2026-07-28) with the store's message naming it.
+    return { contents: [{ uri: params.uri, ...(await readResource(kaizen, parsed, ctx)) }] };
   });
-  seam.request('resources/list', (kaizen, params) => {
+  seam.request('resources/list', (kaizen, params, ctx) => {
     onListed();
-    return listPage(kaizen, params.cursor, pageSize);
+    return listPage(kaizen, params.cursor, pageSize, ctx);
   });
 }
 
@@ -119,23 +114,23 @@ function decodeCursor(cursor: string): Position {
   throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'cursor: not a cursor this server issued; list again without a cursor.');
 }
 
-async function fetchKind(kaizen: KaizenService, kind: Kind, after: string | undefined, limit: number) {
+async function fetchKind(kaizen: KaizenService, kind: Kind, after: string | undefined, limit: number, ctx: CallContext) {
   const b = kaizen.browse;
   switch (kind) {
     case 'root':
       return after === undefined ? [{ key: 'root', resource: ROOT }] : [];
     case 'namespace':
-      return (await b.namespacesPage({ after, limit })).map((n) => ({
+      return (await b.namespacesPage({ after, limit }, ctx)).map((n) => ({
         key: n.name,
         resource: { uri: namespaceUri(n.name), name: n.name, title: `Namespace ${n.name}`, description: n.description, mimeType: JSON_MIME },
       }));
     case 'scope':
-      return (await b.scopesPage({ after, limit })).map((s) => ({
+      return (await b.scopesPage({ after, limit }, ctx)).map((s) => ({
         key: s.scope,
         resource: { uri: scopeUri(s.scope), name: s.scope, title: `Scope ${s.scope}`, description: s.description, mimeType: MARKDOWN_MIME },
       }));
     case 'knowledge':
-      return (await b.knowledgePage({ after, limit })).map((k) => ({
+      return (await b.knowledgePage({ after, limit }, ctx)).map((k) => ({
         key: k.id,
         resource: {
           uri: knowledgeUri(k.id),
@@ -150,7 +145,7 @@ async function fetchKind(kaizen: KaizenService, kind: Kind, after: string | unde
 }
 
 /** One page: the root resource, then namespaces, scopes and entries, each in key order. */
-export async function listPage(kaizen: KaizenService, cursor: string | undefined, pageSize: number): Promise<ListResourcesResult> {
+export async function listPage(kaizen: KaizenService, cursor: string | undefined, pageSize: number, ctx: CallContext): Promise<ListResourcesResult> {
   let position: Position = cursor ? decodeCursor(cursor) : { kind: 'root' };
   const resources: Resource[] = [];
   for (let k = KINDS.indexOf(position.kind); k < KINDS.length; k++) {
@@ -158,7 +153,7 @@ export async function listPage(kaizen: KaizenService, cursor: string | undefined
     const after = kind === position.kind ? position.after : undefined;
     const room = pageSize - resources.length;
     // One extra row tells whether this kind continues past the page.
-    const rows = await fetchKind(kaizen, kind, after, room + 1);
+    const rows = await fetchKind(kaizen, kind, after, room + 1, ctx);
     resources.push(...rows.slice(0, room).map((r) => r.resource));
     if (rows.length > room) return { resources, nextCursor: encodeCursor({ kind, after: rows[room - 1]?.key ?? after }) };
     if (resources.length === pageSize) {

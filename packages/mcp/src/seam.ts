@@ -116,7 +116,7 @@ export class OperationSeam {
 
   resource(
     name: string,
-    uriOrTemplate: string | { template: string; complete: Record<string, (kaizen: KaizenService, value: string) => Promise<string[]>> },
+    uriOrTemplate: string | { template: string; complete: Record<string, (kaizen: KaizenService, value: string, ctx: CallContext) => Promise<string[]>> },
     metadata: { title: string; description: string; mimeType: string },
     read: (kaizen: KaizenService, uri: URL, vars: Record<string, string | string[]>, ctx: CallContext) => Promise<{ mimeType: string; text: string }>,
   ): void {
@@ -135,10 +135,10 @@ export class OperationSeam {
   }
 
   /** A completion callback: failures (a prefix the store refuses) complete nothing instead of erroring. */
-  completion(name: string, fn: (kaizen: KaizenService, value: string) => Promise<string[]>): (value: string) => Promise<string[]> {
+  completion(name: string, fn: (kaizen: KaizenService, value: string, ctx: CallContext) => Promise<string[]>): (value: string) => Promise<string[]> {
     const op: Operation = { kind: 'completion', name };
     return async (value: string) => {
-      const outcome = await this.attempt(op, undefined, (kaizen) => fn(kaizen, value));
+      const outcome = await this.attempt(op, undefined, (kaizen, ctx) => fn(kaizen, value, ctx));
       return outcome.ok ? outcome.value : [];
     };
   }

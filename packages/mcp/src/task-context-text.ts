@@ -14,7 +14,7 @@ export function taskContextText(output: GetTaskContextOutput): string {
     if (entries.length === 0) continue;
     lines.push('', `## ${scope}`);
     for (const e of entries) {
-      const tags = [`id ${e.id}`, `relevance ${e.relevance.toFixed(2)}`, ...(e.task_size ? [`task size ${e.task_size} and up`] : [])];
+      const tags = [`id ${e.id}`, `relevance ${e.relevance.toFixed(2)}`, ...(e.task_size ? [`for tasks up to ${e.task_size}`] : [])];
       lines.push(`- ${e.content.trim()} (${tags.join(', ')})`);
     }
   }

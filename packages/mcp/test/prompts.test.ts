@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { createKaizen } from '@kaizen/core';
+import { createCallContext, createKaizen } from '@kaizen/core';
 import { openStore, type DrizzleKnowledgeStore } from '@kaizen/storage';
 import { createKaizenMcpServer, PROMPT_NAMES } from '../src/index.js';
+
+const ctx = createCallContext();
 
 let store: DrizzleKnowledgeStore;
 let client: Client;
@@ -12,14 +14,14 @@ let ids: { keep: string; old: string };
 beforeAll(async () => {
   store = await openStore({ databaseUrl: 'memory://' });
   const kaizen = createKaizen({ store });
-  await kaizen.createNamespace({ name: 'acme', description: 'Acme Corp' });
-  await kaizen.createNamespace({ name: 'platform', description: 'Platform team' });
-  await kaizen.createScope({ scope: 'platform:node', description: 'Node services' });
-  await kaizen.createScope({ scope: 'acme:shop', description: 'Pet shop storefront', parents: ['platform:node'] });
-  const keep = await kaizen.writeKnowledge({ scope: 'acme:shop', content: 'Prices are integers in cents.', context: 'prices', task_size: 'M' });
-  const old = await kaizen.writeKnowledge({ scope: 'platform:node', content: 'Prices are floats in euros.', context: 'prices' });
-  const hidden = await kaizen.writeKnowledge({ scope: 'acme:shop', content: 'Hidden outdated rule.', context: 'x' });
-  await kaizen.resolveKnowledgeConflict({ active_id: keep.id, suppressed_ids: [hidden.id] });
+  await kaizen.createNamespace({ name: 'acme', description: 'Acme Corp' }, ctx);
+  await kaizen.createNamespace({ name: 'platform', description: 'Platform team' }, ctx);
+  await kaizen.createScope({ scope: 'platform:node', description: 'Node services' }, ctx);
+  await kaizen.createScope({ scope: 'acme:shop', description: 'Pet shop storefront', parents: ['platform:node'] }, ctx);
+  const keep = await kaizen.writeKnowledge({ scope: 'acme:shop', content: 'Prices are integers in cents.', context: 'prices', task_size: 'M' }, ctx);
+  const old = await kaizen.writeKnowledge({ scope: 'platform:node', content: 'Prices are floats in euros.', context: 'prices' }, ctx);
+  const hidden = await kaizen.writeKnowledge({ scope: 'acme:shop', content: 'Hidden outdated rule.', context: 'x' }, ctx);
+  await kaizen.resolveKnowledgeConflict({ active_id: keep.id, suppressed_ids: [hidden.id] }, ctx);
   ids = { keep: keep.id, old: old.id };
   const server = createKaizenMcpServer(kaizen);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();

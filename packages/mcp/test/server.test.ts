@@ -4,7 +4,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createKaizen } from '@kaizen/core';
 import { openStore, type DrizzleKnowledgeStore } from '@kaizen/storage';
-import { createKaizenMcpServer, SERVER_INSTRUCTIONS } from '../src/index.js';
+import { createKaizenMcpServer, SERVER_INSTRUCTIONS, type Operation } from '../src/index.js';
 
 let store: DrizzleKnowledgeStore | undefined;
 afterEach(async () => {
@@ -12,7 +12,7 @@ afterEach(async () => {
   store = undefined;
 });
 
-async function connected(onInternalError?: (e: unknown, tool: string) => void) {
+async function connected(onInternalError?: (e: unknown, operation: Operation) => void) {
   store = await openStore({ databaseUrl: 'memory://' });
   const server = createKaizenMcpServer(createKaizen({ store }), { onInternalError });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
@@ -44,7 +44,7 @@ describe('createKaizenMcpServer', () => {
 
   it('hides unexpected failures behind a short message and reports them to the host', async () => {
     const seen: string[] = [];
-    const client = await connected((_e, tool) => seen.push(tool));
+    const client = await connected((_e, operation) => seen.push(operation.name));
     await store!.close(); // the database goes away under the server
     const result = (await client.callTool({ name: 'get_namespaces', arguments: {} })) as CallToolResult;
     expect(result.isError).toBe(true);

@@ -2,10 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult, TextResourceContents } from '@modelcontextprotocol/sdk/types.js';
-import { createKaizen, type KaizenService } from '@kaizen/core';
+import { createCallContext, createKaizen, type KaizenService } from '@kaizen/core';
 import { openStore, type DrizzleKnowledgeStore } from '@kaizen/storage';
-import { createKaizenMcpServer, scopeUri } from '../src/index.js';
+import { createKaizenMcpServer, createKaizenSurface, scopeUri, type KaizenSurface } from '../src/index.js';
 import { Notifications } from '../src/testing.js';
+import { LoggingMessageNotificationSchema, ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+
+const ctx = createCallContext();
+
+/** The SDK 1.x client takes notification schemas, not method names. */
+const V1_NOTIFICATIONS = [ResourceUpdatedNotificationSchema, ResourceListChangedNotificationSchema, LoggingMessageNotificationSchema];
 
 let store: DrizzleKnowledgeStore | undefined;
 afterEach(async () => {
@@ -13,12 +19,12 @@ afterEach(async () => {
   store = undefined;
 });
 
-async function session(kaizen: KaizenService, resourcePageSize?: number) {
-  const server = createKaizenMcpServer(kaizen, { resourcePageSize });
+async function session(kaizen: KaizenService, resourcePageSize?: number, surface?: KaizenSurface) {
+  const server = surface ? surface.createServer({ era: 'legacy' }) : createKaizenMcpServer(kaizen, { resourcePageSize });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: 'test', version: '1.0.0' });
-  const notifications = new Notifications(client);
+  const notifications = new Notifications(client, V1_NOTIFICATIONS);
   await client.connect(clientSide);
   return { client, server, notifications };
 }
@@ -26,8 +32,8 @@ async function session(kaizen: KaizenService, resourcePageSize?: number) {
 async function kaizenWithData() {
   store = await openStore({ databaseUrl: 'memory://' });
   const kaizen = createKaizen({ store });
-  await kaizen.createNamespace({ name: 'acme', description: 'Acme Corp' });
-  await kaizen.createScope({ scope: 'acme:shop', description: 'Pet shop' });
+  await kaizen.createNamespace({ name: 'acme', description: 'Acme Corp' }, ctx);
+  await kaizen.createScope({ scope: 'acme:shop', description: 'Pet shop' }, ctx);
   return kaizen;
 }
 
@@ -41,7 +47,7 @@ const text = (r: { contents: unknown[] }) => (r.contents[0] as TextResourceConte
 describe('resources', () => {
   it('pages resources/list with a cursor, each resource once', async () => {
     const kaizen = await kaizenWithData();
-    for (let i = 0; i < 7; i++) await kaizen.writeKnowledge({ scope: 'acme:shop', content: `Fact ${i}.`, context: `fact ${i}` });
+    for (let i = 0; i < 7; i++) await kaizen.writeKnowledge({ scope: 'acme:shop', content: `Fact ${i}.`, context: `fact ${i}` }, ctx);
     const { client } = await session(kaizen, 3);
     const uris: string[] = [];
     let cursor: string | undefined;
@@ -66,9 +72,9 @@ describe('resources', () => {
 
   it('reads a scope as Markdown with its chain and a knowledge entry with its conflict status', async () => {
     const kaizen = await kaizenWithData();
-    const keep = await kaizen.writeKnowledge({ scope: 'acme:shop', content: 'Prices are integers in cents.', context: 'prices cents', task_size: 'S' });
-    const old = await kaizen.writeKnowledge({ scope: 'acme:shop', content: 'Prices are floats.', context: 'prices floats' });
-    await kaizen.resolveKnowledgeConflict({ active_id: keep.id, suppressed_ids: [old.id] });
+    const keep = await kaizen.writeKnowledge({ scope: 'acme:shop', content: 'Prices are integers in cents.', context: 'prices cents', task_size: 'S' }, ctx);
+    const old = await kaizen.writeKnowledge({ scope: 'acme:shop', content: 'Prices are floats.', context: 'prices floats' }, ctx);
+    await kaizen.resolveKnowledgeConflict({ active_id: keep.id, suppressed_ids: [old.id] }, ctx);
     const { client } = await session(kaizen);
     const scope = await client.readResource({ uri: 'kaizen://scopes/acme%3Ashop' });
     expect(scope.contents[0]).toMatchObject({ uri: 'kaizen://scopes/acme%3Ashop', mimeType: 'text/markdown' });
@@ -88,7 +94,7 @@ describe('resources', () => {
 
   it('completes namespaces, scopes and ids by prefix', async () => {
     const kaizen = await kaizenWithData();
-    const { id } = await kaizen.writeKnowledge({ scope: 'acme:shop', content: 'x y z', context: 'x' });
+    const { id } = await kaizen.writeKnowledge({ scope: 'acme:shop', content: 'x y z', context: 'x' }, ctx);
     const { client } = await session(kaizen);
     const complete = async (uri: string, name: string, value: string) =>
       (await client.complete({ ref: { type: 'ref/resource', uri }, argument: { name, value } })).completion.values;
@@ -102,10 +108,13 @@ describe('resources', () => {
 });
 
 describe('subscriptions across sessions sharing one service', () => {
-  it('notifies the subscriber of its scope and entries, and every session of list changes; a closed session stops listening', async () => {
+  it('notifies the subscriber of its scope and entries, and sessions that listed resources of list changes; a closed session stops listening', async () => {
     const kaizen = await kaizenWithData();
-    const a = await session(kaizen);
-    const b = await session(kaizen);
+    const surface = createKaizenSurface(kaizen);
+    const a = await session(kaizen, undefined, surface);
+    const b = await session(kaizen, undefined, surface);
+    const idle = await session(kaizen, undefined, surface);
+    await b.client.listResources();
     const shop = scopeUri('acme:shop');
     await a.client.subscribeResource({ uri: shop });
     // Written through session B: the change reaches A through the shared service.
@@ -121,10 +130,17 @@ describe('subscriptions across sessions sharing one service', () => {
     await call(b.client, 'create_scope', { scope: 'acme:blog', description: 'Blog' });
     await a.notifications.next('notifications/resources/list_changed');
     await b.notifications.next('notifications/resources/list_changed');
-    expect(kaizen.changes.size).toBe(2);
-    await a.client.close();
+    // One listener on the change feed whatever the number of sessions; a session that never listed
+    // resources has no list to refresh and is not told.
     expect(kaizen.changes.size).toBe(1);
+    expect(idle.notifications.count('notifications/resources/list_changed')).toBe(0);
+    expect(surface.hub.size).toBe(2);
+    await a.client.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(surface.hub.size).toBe(0);
     await b.client.close();
+    await idle.client.close();
+    surface.close();
     expect(kaizen.changes.size).toBe(0);
   });
 });
@@ -132,7 +148,7 @@ describe('subscriptions across sessions sharing one service', () => {
 describe('subscriptions on namespace and scope changes', () => {
   it('follows renames and deletions of namespaces and scopes', async () => {
     const kaizen = await kaizenWithData();
-    const { id } = await kaizen.writeKnowledge({ scope: 'acme:shop', content: 'Use cents.', context: 'prices' });
+    const { id } = await kaizen.writeKnowledge({ scope: 'acme:shop', content: 'Use cents.', context: 'prices' }, ctx);
     const { client, notifications } = await session(kaizen);
     const entry = `kaizen://knowledge/${id}`;
     for (const uri of [entry, 'kaizen://namespaces/acme', 'kaizen://namespaces']) await client.subscribeResource({ uri });

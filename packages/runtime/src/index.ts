@@ -18,3 +18,4 @@ export { appVersion, helpOrVersion, mainPathOf, printHelpOrVersion, programHelp,
 export { baseSlices, describeDatabase, httpProgram, stdioBanner, stdioClientConfig, stdioProgram } from './programs.js';
 export { createLogger, type Logger } from './logger.js';
 export { startKaizen, type KaizenRuntime, type StartOptions } from './start.js';
+export { safeErrorFields } from '@kaizen/storage';

@@ -64,7 +64,7 @@ export function programHelp(program: Program): string {
  * Answers --help or --version on stdout. Returns true when it did: the caller exits 0 without
  * loading configuration or opening a database.
  */
-export function printHelpOrVersion(program: Program, argv: readonly string[], write = (text: string) => process.stdout.write(text)): boolean {
+export function printHelpOrVersion(program: Program, argv: readonly string[], write: (text: string) => unknown = (text) => process.stdout.write(text)): boolean {
   const asked = helpOrVersion(argv);
   if (asked === 'help') write(programHelp(program));
   if (asked === 'version') write(`${program.version}\n`);

@@ -28,7 +28,7 @@ export function httpProgram<H extends AnyConfigSlice>(mainUrl: string, httpSlice
     name: 'kaizen-http',
     version: appVersion(mainUrl),
     mainPath: mainPathOf(mainUrl),
-    usage: 'kaizen-http [--http-host HOST] [--http-port PORT] [--database-url URL] [... flags below]',
+    usage: 'kaizen-http [--http-port PORT] [--database-url URL] [more flags below]',
     description:
       "Kaizen's MCP server over HTTP, for one Kaizen shared by a team: Streamable HTTP at /mcp, legacy SSE at " +
       '/sse, health probes at /healthz and /readyz. Kaizen keeps a team\'s knowledge (conventions, decisions, ' +

@@ -17,9 +17,7 @@ export function databaseReadiness(store: DrizzleKnowledgeStore): () => Promise<v
   const shipped = latestShippedMigration();
   return async () => {
     await store.ping();
-    const result = (await store.db.execute('SELECT max(created_at)::text AS applied FROM drizzle.__drizzle_migrations')) as unknown;
-    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { applied: string | null }[];
-    const applied = Number(rows[0]?.applied ?? 0);
+    const applied = await store.appliedMigration();
     if (applied < shipped) {
       throw new Error(`migrations pending: the database is at ${applied || 'no migration'}, this build needs ${shipped}; run "kaizen migrate" or restart`);
     }

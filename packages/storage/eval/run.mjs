@@ -3,7 +3,7 @@
 // websearch_to_tsquery baseline, and prints recall@10 and nDCG@10 (macro averages over the tasks).
 // A task that expects nothing scores 1 when the answer is empty and 0 otherwise, on both metrics.
 // --verbose prints every task's figures and misses.
-import { createKaizen, DEFAULT_RESULT_LIMIT } from '@kaizen/core';
+import { createCallContext, createKaizen, DEFAULT_RESULT_LIMIT } from '@kaizen/core';
 import { openStore, searchBaseline } from '../dist/index.js';
 import { createTestDatabase, testDatabaseKinds } from '../dist/testing.js';
 import { conflicts, entries, namespaces, scopes } from './corpus.mjs';
@@ -52,9 +52,10 @@ for (const kind of testDatabaseKinds()) {
   try {
     await load(store);
     const kaizen = createKaizen({ store });
+    const ctx = createCallContext();
     const rankings = {
       ranking: async (t) =>
-        (await kaizen.getTaskContext({ scope: t.scope, queries: t.queries, task_size: t.taskSize })).results.map((r) => r.id),
+        (await kaizen.getTaskContext({ scope: t.scope, queries: t.queries, task_size: t.taskSize }, ctx)).results.map((r) => r.id),
       baseline: async (t) =>
         (await searchBaseline(store, { scope: t.scope, queries: t.queries, taskSize: t.taskSize, limit: DEFAULT_RESULT_LIMIT })).map((h) => h.id),
     };

@@ -7,12 +7,15 @@
 import { sql } from 'drizzle-orm';
 import { DEFAULT_SCOPE, KaizenError, parseScope, taskSizeRank } from '@kaizen/domain';
 import type { ConflictRecord, ImportBatch, ImportCounts, KnowledgeRecord } from '@kaizen/core';
+import { guard } from './database-errors.js';
 import { findCycle, GLOBAL_DEFAULT } from './scopes.js';
 import { query, queryOne, type Executor, type Tx } from './sql-util.js';
 import { toKnowledgeRecord, type KnowledgeRow } from './rows.js';
 
 const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::json`;
-const refused = (line: number, message: string) => new KaizenError('INVALID_INPUT', `line ${line}: ${message}`, { line });
+/** A record the database refuses: `line 12: scope: ...`, the situation in details.hint for the next step. */
+const refused = (code: 'NOT_FOUND' | 'ALREADY_EXISTS' | 'CYCLE', line: number, field: string, message: string, details: Record<string, unknown>) =>
+  new KaizenError(code, `line ${line}: ${field}: ${message}`, { line, field, ...details });
 
 // ---------- export ----------
 export async function exportKnowledgePage(
@@ -59,37 +62,43 @@ export async function importBatches(
   let existing: number | undefined;
   let deferred: string[] | undefined;
   for await (const batch of batches) {
-    switch (batch.kind) {
-      case 'namespaces':
-        await importNamespaces(tx, batch.items);
-        counts.namespaces += batch.items.length;
-        scopeIds = undefined;
-        break;
-      case 'scopes':
-        await importScopes(tx, batch.items);
-        counts.scopes += batch.items.length;
-        scopeIds = undefined;
-        break;
-      case 'knowledge':
-        scopeIds ??= await loadScopeIds(tx);
-        await importKnowledge(tx, batch.items, scopeIds);
-        counts.knowledge += batch.items.length;
-        existing ??= (await queryOne<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM knowledge`))!.n - counts.knowledge;
-        if (!deferred && counts.knowledge >= DEFER_INDEXES_AFTER && counts.knowledge >= existing) {
-          deferred = await dropSearchIndexes(tx);
-        }
-        break;
-      case 'conflicts':
-        await importConflicts(tx, batch.items);
-        counts.conflicts += batch.items.length;
-        break;
-    }
+    // Only the batch's own statements are guarded: what the batches' source throws is the caller's.
+    await guard(`import.${batch.kind}`, async () => {
+      switch (batch.kind) {
+        case 'namespaces':
+          await importNamespaces(tx, batch.items);
+          counts.namespaces += batch.items.length;
+          scopeIds = undefined;
+          break;
+        case 'scopes':
+          await importScopes(tx, batch.items);
+          counts.scopes += batch.items.length;
+          scopeIds = undefined;
+          break;
+        case 'knowledge':
+          scopeIds ??= await loadScopeIds(tx);
+          await importKnowledge(tx, batch.items, scopeIds);
+          counts.knowledge += batch.items.length;
+          existing ??= (await queryOne<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM knowledge`))!.n - counts.knowledge;
+          if (!deferred && counts.knowledge >= DEFER_INDEXES_AFTER && counts.knowledge >= existing) {
+            deferred = await dropSearchIndexes(tx);
+          }
+          break;
+        case 'conflicts':
+          await importConflicts(tx, batch.items);
+          counts.conflicts += batch.items.length;
+          break;
+      }
+    });
     onProgress?.({ ...counts });
   }
-  if (deferred) {
-    for (const definition of deferred) await tx.execute(sql.raw(definition));
-    // The planner's statistics are stale after a large load, and PGlite runs no autovacuum.
-    await tx.execute(sql`ANALYZE knowledge`);
+  const rebuild = deferred;
+  if (rebuild) {
+    await guard('import.indexes', async () => {
+      for (const definition of rebuild) await tx.execute(sql.raw(definition));
+      // The planner's statistics are stale after a large load, and PGlite runs no autovacuum.
+      await tx.execute(sql`ANALYZE knowledge`);
+    });
   }
   return counts;
 }
@@ -154,10 +163,10 @@ async function importScopes(tx: Tx, items: Items<'scopes'>): Promise<void> {
         WHERE NOT EXISTS (SELECT 1 FROM namespaces n WHERE n.name = x.namespace) ORDER BY x.line LIMIT 1`,
   );
   if (orphan) {
-    throw refused(
-      orphan.line,
-      `scope: namespace "${orphan.namespace}" is neither in the file nor in the database; add a namespace record for it`,
-    );
+    throw refused('NOT_FOUND', orphan.line, 'scope', `namespace "${orphan.namespace}" is neither in the file nor in the database.`, {
+      namespace: orphan.namespace,
+      hint: 'namespace_needed',
+    });
   }
   const ids = await query<{ line: number; id: number; name: string }>(
     tx,
@@ -192,7 +201,10 @@ async function importScopes(tx: Tx, items: Items<'scopes'>): Promise<void> {
         ORDER BY x.line LIMIT 1`,
   );
   if (missing) {
-    throw refused(missing.line, `parents: scope "${missing.parent}" is neither in the file nor in the database; add a scope record for it or drop the parent`);
+    throw refused('NOT_FOUND', missing.line, 'parents', `scope "${missing.parent}" is neither in the file nor in the database.`, {
+      scope: missing.parent,
+      hint: 'unknown_scope',
+    });
   }
   const childIds = [...new Set(links.map((l) => l.scope_id))];
   await tx.execute(sql`DELETE FROM scope_parents WHERE scope_id IN (SELECT (value #>> '{}')::int FROM json_array_elements(${json(childIds)}))`);
@@ -223,11 +235,7 @@ async function refuseCycles(tx: Tx, items: Items<'scopes'>, idOfLine: Map<number
   const line = [...idOfLine.entries()].find(([, id]) => id === looped.id)?.[0] ?? items[0]!.line;
   const parents = await query<{ parent_id: number }>(tx, sql`SELECT parent_id FROM scope_parents WHERE scope_id = ${looped.id}`);
   const cycle = await findCycle(tx, looped.id, parents.map((p) => p.parent_id));
-  throw new KaizenError(
-    'CYCLE',
-    `line ${line}: parents: they make a cycle (${cycle ?? 'a scope inherits from itself'}). A scope cannot inherit from itself or its descendants; drop that parent`,
-    { line },
-  );
+  throw refused('CYCLE', line, 'parents', `they make a cycle (${cycle ?? 'a scope inherits from itself'}).`, { cycle, hint: 'cycle' });
 }
 
 async function loadScopeIds(tx: Tx): Promise<Map<string, number>> {
@@ -242,7 +250,10 @@ async function importKnowledge(tx: Tx, items: Items<'knowledge'>, scopeIds: Map<
   const rows = items.map((i) => {
     const scopeId = scopeIds.get(i.scope);
     if (scopeId === undefined) {
-      throw refused(i.line, `scope: "${i.scope}" is neither in the file nor in the database; add a scope record for it before the entries, or fix the name`);
+      throw refused('NOT_FOUND', i.line, 'scope', `scope "${i.scope}" is neither in the file nor in the database.`, {
+        scope: i.scope,
+        hint: 'unknown_scope',
+      });
     }
     return {
       id: i.id,
@@ -267,14 +278,13 @@ async function importKnowledge(tx: Tx, items: Items<'knowledge'>, scopeIds: Map<
   if (inserted.length === items.length) return;
   const fresh = new Set(inserted.map((r) => r.id));
   const taken = items.find((i) => !fresh.has(i.id))!;
-  throw new KaizenError(
-    'ALREADY_EXISTS',
-    `line ${taken.line}: id: an entry with id "${taken.id}" already exists in the database; import never overwrites entries: drop the line, or remove its id to import it as a new entry`,
-    { line: taken.line },
-  );
+  throw refused('ALREADY_EXISTS', taken.line, 'id', `an entry with id "${taken.id}" already exists in the database.`, {
+    id: taken.id,
+    hint: 'already_exists',
+  });
 }
 
-/** Suppressions as recorded: a winner in the file is not restored, unlike resolve_knowledge_conflict. */
+/** Suppressions as recorded: a winner in the file is not restored (resolving a conflict restores it). */
 async function importConflicts(tx: Tx, items: Items<'conflicts'>): Promise<void> {
   const rows = json(items.map((i) => ({ line: i.line, active_id: i.activeId, suppressed_id: i.suppressedId })));
   const unknown = await queryOne<{ line: number; id: string; field: string }>(
@@ -286,7 +296,10 @@ async function importConflicts(tx: Tx, items: Items<'conflicts'>): Promise<void>
         ORDER BY line, field LIMIT 1`,
   );
   if (unknown) {
-    throw refused(unknown.line, `${unknown.field}: no entry has id "${unknown.id}" in the file or the database; fix the id or drop it`);
+    throw refused('NOT_FOUND', unknown.line, unknown.field, `no entry has id "${unknown.id}" in the file or the database.`, {
+      ids: [unknown.id],
+      hint: 'unknown_id',
+    });
   }
   await tx.execute(
     sql`INSERT INTO conflicts (suppressed_id, active_id)

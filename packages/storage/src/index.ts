@@ -4,4 +4,5 @@ export { DrizzleKnowledgeStore } from './knowledge-store.js';
 export * as schema from './schema.js';
 export { searchBaseline } from './search-baseline.js';
 export { RANKING } from './search-plan.js';
+export { safeErrorFields, type SafeErrorFields } from './database-errors.js';
 export { storageConfig, type StorageSettings } from './config.js';

@@ -3,10 +3,14 @@ import {
   KaizenError,
   parseScope,
   taskSizeRank,
+  unknownIdError,
+  unknownNamespaceError,
+  unknownScopeError,
   type TaskSize,
 } from '@kaizen/domain';
-import type {
-  ChangeRelay,
+import {
+  throwIfCancelled,
+  type ChangeRelay,
   KnowledgeListing,
   ConflictRecord,
   ImportBatch,
@@ -25,6 +29,7 @@ import type {
   SearchRequest,
   StoreStats,
 } from '@kaizen/core';
+import { databaseError, guard } from './database-errors.js';
 import { conflicts, namespaces, scopeParents, scopes } from './schema.js';
 import {
   GLOBAL_DEFAULT,
@@ -34,12 +39,11 @@ import {
   resolveParents,
   scopeRecord,
   scopeRecords,
-  unknownScope,
 } from './scopes.js';
 import { searchKnowledge } from './search.js';
 import * as browse from './browse.js';
 import { exportConflictsPage, exportKnowledgePage, importBatches } from './bulk.js';
-import { query, queryOne, translateError, type Db, type Executor, type Tx } from './sql-util.js';
+import { query, queryOne, type Db, type Executor, type Tx } from './sql-util.js';
 import { toKnowledgeRecord, type KnowledgeRow } from './rows.js';
 
 export interface DrizzleStoreOptions {
@@ -56,15 +60,16 @@ export interface DrizzleStoreOptions {
   relay?: ChangeRelay;
 }
 
-const unknownNamespace = (name: string, field = 'name') =>
-  new KaizenError('NOT_FOUND', `${field}: namespace "${name}" does not exist. Call get_namespaces to list namespaces.`);
-const unknownId = (id: string, field = 'id') =>
-  new KaizenError(
-    'NOT_FOUND',
-    `${field}: no knowledge entry has id "${id}". Use an id returned by write_knowledge or get_task_context.`,
-  );
+const namespaceTaken = (name: string, field: string) =>
+  new KaizenError('ALREADY_EXISTS', `${field}: namespace "${name}" already exists.`, { field, namespace: name, hint: 'already_exists' });
+const scopeTaken = (scope: string, field: string) =>
+  new KaizenError('ALREADY_EXISTS', `${field}: scope "${scope}" already exists.`, { field, scope, hint: 'already_exists' });
 
-/** The KnowledgeStore port on Drizzle; the same SQL runs on PGlite and PostgreSQL. */
+/**
+ * The KnowledgeStore port on Drizzle; the same SQL runs on PGlite and PostgreSQL. Every method runs
+ * under `guard(<operation>)` (database-errors.ts): what it throws is a KaizenError, and a database
+ * failure names the operation ("knowledge.write"), never the SQL or its parameters.
+ */
 export class DrizzleKnowledgeStore implements KnowledgeStore {
   readonly db: Db;
   /** Set on PostgreSQL, where several servers may share the database: see ChangeRelay. */
@@ -81,6 +86,10 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
     this.relay = options.relay;
   }
 
+  /**
+   * Not guarded: migrations run at start-up, for the operator, whose start-up message needs the driver's
+   * own reason (ECONNREFUSED, a refused password; the runtime hides passwords). They carry no parameter.
+   */
   async migrate(): Promise<void> {
     await this.runMigrations();
   }
@@ -90,41 +99,44 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
   }
 
   async ping(): Promise<void> {
-    await query(this.db, sql`SELECT 1 FROM namespaces LIMIT 1`);
+    await guard('ping', () => query(this.db, sql`SELECT 1 FROM namespaces LIMIT 1`));
   }
 
-  /** Runs fn in one transaction; driver errors become KaizenErrors. */
-  protected async tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    try {
-      return await this.db.transaction(fn);
-    } catch (error) {
-      throw translateError(error);
-    }
+  /**
+   * The newest migration applied (drizzle records each one's timestamp in drizzle.__drizzle_migrations),
+   * 0 for none: readiness compares it with the newest this build ships.
+   */
+  async appliedMigration(): Promise<number> {
+    const row = await guard('readiness.migrations', () =>
+      queryOne<{ applied: string | null }>(this.db, sql`SELECT max(created_at)::text AS applied FROM drizzle.__drizzle_migrations`),
+    );
+    return Number(row?.applied ?? 0);
+  }
+
+  /** Runs fn in one transaction, named for errors; what it throws is a KaizenError. */
+  protected tx<T>(statement: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return guard(statement, () => this.db.transaction(fn));
   }
 
   // ---------- namespaces ----------
-  async listNamespaces(filter: { namespace?: string } = {}): Promise<NamespaceRecord[]> {
-    return query<NamespaceRecord>(
-      this.db,
-      sql`SELECT name, description FROM namespaces
-          WHERE (${filter.namespace ?? null}::text IS NULL OR name = ${filter.namespace ?? null})
-          ORDER BY name = 'global' DESC, name`,
+  listNamespaces(filter: { namespace?: string } = {}): Promise<NamespaceRecord[]> {
+    return guard('namespaces.list', () =>
+      query<NamespaceRecord>(
+        this.db,
+        sql`SELECT name, description FROM namespaces
+            WHERE (${filter.namespace ?? null}::text IS NULL OR name = ${filter.namespace ?? null})
+            ORDER BY name = 'global' DESC, name`,
+      ),
     );
   }
 
   listScopes(filter: { namespace?: string } = {}): Promise<ScopeRecord[]> {
-    return scopeRecords(this.db, filter);
+    return guard('scopes.list', () => scopeRecords(this.db, filter));
   }
 
   createNamespace(ns: NamespaceRecord, defaultScopeDescription: string): Promise<void> {
-    return this.tx(async (tx) => {
-      const existing = await namespaceId(tx, ns.name);
-      if (existing !== undefined) {
-        throw new KaizenError(
-          'ALREADY_EXISTS',
-          `name: namespace "${ns.name}" already exists. Use it, or pick another name.`,
-        );
-      }
+    return this.tx('namespace.create', async (tx) => {
+      if ((await namespaceId(tx, ns.name)) !== undefined) throw namespaceTaken(ns.name, 'name');
       const [row] = await tx.insert(namespaces).values(ns).returning({ id: namespaces.id });
       const [def] = await tx
         .insert(scopes)
@@ -136,11 +148,11 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
   }
 
   updateNamespace(name: string, patch: { newName?: string; description?: string }): Promise<void> {
-    return this.tx(async (tx) => {
+    return this.tx('namespace.update', async (tx) => {
       const id = await namespaceId(tx, name);
-      if (id === undefined) throw unknownNamespace(name);
+      if (id === undefined) throw unknownNamespaceError(name, 'name');
       if (patch.newName !== undefined && patch.newName !== name && (await namespaceId(tx, patch.newName)) !== undefined) {
-        throw new KaizenError('ALREADY_EXISTS', `new_name: namespace "${patch.newName}" already exists. Pick another name.`);
+        throw namespaceTaken(patch.newName, 'new_name');
       }
       await tx.execute(
         sql`UPDATE namespaces SET name = coalesce(${patch.newName ?? null}, name),
@@ -151,9 +163,9 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
   }
 
   deleteNamespace(name: string): Promise<{ scopes: number; knowledge: number }> {
-    return this.tx(async (tx) => {
+    return this.tx('namespace.delete', async (tx) => {
       const id = await namespaceId(tx, name);
-      if (id === undefined) throw unknownNamespace(name);
+      if (id === undefined) throw unknownNamespaceError(name, 'name');
       const counts = await queryOne<{ scopes: number; knowledge: number }>(
         tx,
         sql`SELECT (SELECT count(*)::int FROM scopes WHERE namespace_id = ${id}) AS scopes,
@@ -166,24 +178,25 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
   }
 
   // ---------- scopes ----------
-  async getScope(scope: string): Promise<ScopeRecord | null> {
-    const row = await findScope(this.db, parseScope(scope));
-    return row ? scopeRecord(this.db, row.id) : null;
+  getScope(scope: string): Promise<ScopeRecord | null> {
+    return guard('scope.get', async () => {
+      const row = await findScope(this.db, parseScope(scope));
+      return row ? scopeRecord(this.db, row.id) : null;
+    });
   }
 
   createScope(scope: string, description: string, parents: string[]): Promise<ScopeRecord> {
-    return this.tx(async (tx) => {
+    return this.tx('scope.create', async (tx) => {
       const ref = parseScope(scope);
       const nsId = await namespaceId(tx, ref.namespace);
       if (nsId === undefined) {
-        throw new KaizenError(
-          'NOT_FOUND',
-          `scope: namespace "${ref.namespace}" does not exist. Create it with create_namespace first, or call get_namespaces.`,
-        );
+        throw new KaizenError('NOT_FOUND', `scope: namespace "${ref.namespace}" does not exist.`, {
+          field: 'scope',
+          namespace: ref.namespace,
+          hint: 'namespace_needed',
+        });
       }
-      if (await findScope(tx, ref)) {
-        throw new KaizenError('ALREADY_EXISTS', `scope: "${scope}" already exists. Use update_scope to change it.`);
-      }
+      if (await findScope(tx, ref)) throw scopeTaken(scope, 'scope');
       const parentIds = await resolveParents(tx, ref, parents);
       const [row] = await tx
         .insert(scopes)
@@ -198,20 +211,17 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
     scope: string,
     patch: { newScope?: string; description?: string; parents?: string[] },
   ): Promise<ScopeRecord> {
-    return this.tx(async (tx) => {
+    return this.tx('scope.update', async (tx) => {
       const row = await requireScope(tx, scope);
       const newName = patch.newScope !== undefined ? parseScope(patch.newScope).name : undefined;
       if (newName !== undefined && newName !== row.name && (await findScope(tx, { namespace: row.namespace, name: newName }))) {
-        throw new KaizenError('ALREADY_EXISTS', `new_scope: "${patch.newScope}" already exists. Pick another name.`);
+        throw scopeTaken(patch.newScope!, 'new_scope');
       }
       if (patch.parents !== undefined) {
         const parentIds = await resolveParents(tx, row, patch.parents);
         const cycle = await findCycle(tx, row.id, parentIds);
         if (cycle) {
-          throw new KaizenError(
-            'CYCLE',
-            `parents: that would make a cycle (${cycle}). A scope cannot inherit from itself or its descendants; drop that parent.`,
-          );
+          throw new KaizenError('CYCLE', `parents: that would make a cycle (${cycle}).`, { field: 'parents', cycle, hint: 'cycle' });
         }
         await tx.execute(sql`DELETE FROM scope_parents WHERE scope_id = ${row.id}`);
         await tx.insert(scopeParents).values(parentIds.map((parentId) => ({ scopeId: row.id, parentId })));
@@ -226,7 +236,7 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
   }
 
   deleteScope(scope: string): Promise<{ knowledge: number }> {
-    return this.tx(async (tx) => {
+    return this.tx('scope.delete', async (tx) => {
       const row = await requireScope(tx, scope);
       const count = await queryOne<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM knowledge WHERE scope_id = ${row.id}`);
       await tx.execute(sql`DELETE FROM scopes WHERE id = ${row.id}`);
@@ -234,9 +244,13 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
     });
   }
 
-  async scopeAncestors(scope: string): Promise<{ scope: string; depth: number }[]> {
+  scopeAncestors(scope: string): Promise<{ scope: string; depth: number }[]> {
+    return guard('scope.ancestors', () => this.ancestorsOf(scope));
+  }
+
+  private async ancestorsOf(scope: string): Promise<{ scope: string; depth: number }[]> {
     const row = await findScope(this.db, parseScope(scope));
-    if (!row) throw unknownScope(scope);
+    if (!row) throw unknownScopeError(scope);
     return query<{ scope: string; depth: number }>(
       this.db,
       sql`WITH RECURSIVE chain(id, depth) AS (
@@ -272,19 +286,23 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
         return { id, scope, content, context, taskSize, createdAt: new Date(row.created_at), updatedAt: new Date(row.updated_at) };
       }
     } catch (error) {
-      throw translateError(error);
+      throw databaseError('knowledge.write', error);
     }
-    await requireScope(this.db, entry.scope);
-    throw new KaizenError('ALREADY_EXISTS', `id: an entry with id "${entry.id}" already exists.`);
+    await guard('knowledge.write', () => requireScope(this.db, entry.scope));
+    throw new KaizenError('ALREADY_EXISTS', `id: an entry with id "${entry.id}" already exists.`, {
+      field: 'id',
+      id: entry.id,
+      hint: 'already_exists',
+    });
   }
 
   getKnowledge(id: string): Promise<KnowledgeRecord | null> {
-    return loadKnowledge(this.db, id);
+    return guard('knowledge.get', () => loadKnowledge(this.db, id));
   }
 
   updateKnowledge(id: string, patch: KnowledgePatch): Promise<KnowledgeRecord> {
-    return this.tx(async (tx) => {
-      if (!(await knowledgeExists(tx, id, true))) throw unknownId(id);
+    return this.tx('knowledge.update', async (tx) => {
+      if (!(await knowledgeExists(tx, id, true))) throw unknownIdError(id);
       const scopeId = patch.scope !== undefined ? (await requireScope(tx, patch.scope)).id : null;
       const clearSize = patch.taskSize === null;
       await tx.execute(
@@ -301,28 +319,23 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
   }
 
   deleteKnowledge(id: string): Promise<void> {
-    return this.tx(async (tx) => {
+    return this.tx('knowledge.delete', async (tx) => {
       const deleted = await query(tx, sql`DELETE FROM knowledge WHERE id = ${id} RETURNING id`);
-      if (deleted.length === 0) throw unknownId(id);
+      if (deleted.length === 0) throw unknownIdError(id);
     });
   }
 
   resolveConflict(activeId: string, suppressedIds: string[]): Promise<void> {
-    return this.tx(async (tx) => {
+    return this.tx('conflict.resolve', async (tx) => {
       const all = [activeId, ...suppressedIds];
       const found = await query<{ id: string }>(
         tx,
         sql`SELECT id FROM knowledge WHERE id IN (${sql.join(all.map((id) => sql`${id}`), sql`, `)}) FOR UPDATE`,
       );
       const known = new Set(found.map((r) => r.id));
-      if (!known.has(activeId)) throw unknownId(activeId, 'active_id');
+      if (!known.has(activeId)) throw unknownIdError(activeId, 'active_id');
       const missing = suppressedIds.filter((id) => !known.has(id));
-      if (missing.length) {
-        throw new KaizenError(
-          'NOT_FOUND',
-          `suppressed_ids: no knowledge entry has id ${missing.map((m) => `"${m}"`).join(', ')}. Nothing was changed.`,
-        );
-      }
+      if (missing.length) throw unknownIdError(missing, 'suppressed_ids');
       // The winner is visible again if it had been suppressed before.
       await tx.execute(sql`DELETE FROM conflicts WHERE suppressed_id = ${activeId}`);
       await tx
@@ -333,48 +346,53 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
   }
 
   // ---------- retrieval ----------
+  /** Three statements (scope, term statistics, ranking), each after a look at the caller's signal. */
   async search(request: SearchRequest): Promise<SearchHit[]> {
-    const scope = await findScope(this.db, parseScope(request.scope));
-    if (!scope) throw unknownScope(request.scope);
+    throwIfCancelled(request.signal, 'search');
+    const scope = await guard('search.scope', () => findScope(this.db, parseScope(request.scope)));
+    if (!scope) throw unknownScopeError(request.scope);
     return searchKnowledge(this.db, scope.id, request);
   }
 
   async stats(): Promise<StoreStats> {
-    const row = await queryOne<StoreStats>(
-      this.db,
-      sql`SELECT (SELECT count(*)::int FROM namespaces) AS namespaces,
-                 (SELECT count(*)::int FROM scopes) AS scopes,
-                 (SELECT count(*)::int FROM knowledge) AS knowledge,
-                 (SELECT count(*)::int FROM conflicts) AS suppressed`,
+    const row = await guard('stats', () =>
+      queryOne<StoreStats>(
+        this.db,
+        sql`SELECT (SELECT count(*)::int FROM namespaces) AS namespaces,
+                   (SELECT count(*)::int FROM scopes) AS scopes,
+                   (SELECT count(*)::int FROM knowledge) AS knowledge,
+                   (SELECT count(*)::int FROM conflicts) AS suppressed`,
+      ),
     );
     return row!;
   }
 
-  // ---------- browsing: resources, completion, change notifications (issue 4; queries in browse.ts) ----------
+  // ---------- browsing: resources, completion, change notifications (queries in browse.ts) ----------
   pageNamespaces(page: PageRequest): Promise<NamespaceRecord[]> {
-    return browse.pageNamespaces(this.db, page);
+    return guard('browse.pageNamespaces', () => browse.pageNamespaces(this.db, page));
   }
 
   pageScopes(page: PageRequest & { namespace?: string }): Promise<ScopeSummary[]> {
-    return browse.pageScopes(this.db, page);
+    return guard('browse.pageScopes', () => browse.pageScopes(this.db, page));
   }
 
   pageKnowledge(page: PageRequest & { scope?: string }): Promise<KnowledgeListing[]> {
-    return browse.pageKnowledge(this.db, page);
+    return guard('browse.pageKnowledge', () => browse.pageKnowledge(this.db, page));
   }
 
   knowledgeCounts(scopes: string[]): Promise<Record<string, { entries: number; suppressed: number }>> {
-    return browse.knowledgeCounts(this.db, scopes);
+    return guard('browse.knowledgeCounts', () => browse.knowledgeCounts(this.db, scopes));
   }
 
   knowledgeStatus(ids: string[]): Promise<Record<string, KnowledgeStatus>> {
-    return browse.knowledgeStatus(this.db, ids);
+    return guard('browse.knowledgeStatus', () => browse.knowledgeStatus(this.db, ids));
   }
 
   // ---------- bulk transfer ----------
   async openSnapshot(): Promise<Snapshot> {
-    if (!this.openSnapshotDb) return { reader: this, close: async () => undefined };
-    const { db, release } = await this.openSnapshotDb();
+    const open = this.openSnapshotDb;
+    if (!open) return { reader: this, close: async () => undefined };
+    const { db, release } = await guard('export.snapshot', () => open());
     const reader = new DrizzleKnowledgeStore({ db, migrate: async () => undefined, close: async () => undefined });
     let closed = false;
     return {
@@ -382,21 +400,49 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
       close: async () => {
         if (closed) return;
         closed = true;
-        await release();
+        await guard('export.snapshot', () => release());
       },
     };
   }
 
   exportKnowledge(page: { namespace?: string; afterId?: string; limit: number }): Promise<KnowledgeRecord[]> {
-    return exportKnowledgePage(this.db, page);
+    return guard('export.knowledge', () => exportKnowledgePage(this.db, page));
   }
 
   exportConflicts(page: { namespace?: string; after?: ConflictRecord; limit: number }): Promise<ConflictRecord[]> {
-    return exportConflictsPage(this.db, page);
+    return guard('export.conflicts', () => exportConflictsPage(this.db, page));
   }
 
-  importBatches(batches: AsyncIterable<ImportBatch>, onProgress?: (counts: ImportCounts) => void): Promise<ImportCounts> {
-    return this.tx((tx) => importBatches(tx, batches, onProgress));
+  /**
+   * The statements of each batch are guarded inside (bulk.ts: "import.knowledge"...). What the caller's
+   * batches or progress callback throw (a bad line, a cancellation, a read error of the file) is theirs:
+   * it rolls the transaction back and comes out unchanged, not as a database failure.
+   */
+  async importBatches(batches: AsyncIterable<ImportBatch>, onProgress?: (counts: ImportCounts) => void): Promise<ImportCounts> {
+    const callers = new Set<unknown>();
+    const theirs = <T>(run: () => T): T => {
+      try {
+        return run();
+      } catch (error) {
+        callers.add(error);
+        throw error;
+      }
+    };
+    const source = (async function* () {
+      try {
+        for await (const batch of batches) yield batch;
+      } catch (error) {
+        callers.add(error);
+        throw error;
+      }
+    })();
+    const progress = onProgress && ((counts: ImportCounts) => theirs(() => onProgress(counts)));
+    try {
+      return await this.db.transaction((tx) => importBatches(tx, source, progress));
+    } catch (error) {
+      if (callers.has(error)) throw error;
+      throw databaseError('import', error);
+    }
   }
 }
 

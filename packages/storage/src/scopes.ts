@@ -1,6 +1,6 @@
 /** Scope look-ups shared by the store's operations; all take the transaction they run in. */
 import { sql } from 'drizzle-orm';
-import { KaizenError, GLOBAL_DEFAULT_SCOPE, parseScope, type ScopeRef } from '@kaizen/domain';
+import { KaizenError, GLOBAL_DEFAULT_SCOPE, parseScope, unknownScopeError, type ScopeRef } from '@kaizen/domain';
 import type { ScopeRecord } from '@kaizen/core';
 import { query, queryOne, type Executor } from './sql-util.js';
 
@@ -11,12 +11,6 @@ export interface ScopeRow {
   name: string;
   description: string;
 }
-
-export const unknownScope = (scope: string, field = 'scope') =>
-  new KaizenError(
-    'NOT_FOUND',
-    `${field}: scope "${scope}" does not exist. Call get_namespaces with style "long" to list scopes, or create it with create_scope.`,
-  );
 
 export async function findScope(db: Executor, ref: ScopeRef): Promise<ScopeRow | undefined> {
   return queryOne<ScopeRow>(
@@ -29,7 +23,7 @@ export async function findScope(db: Executor, ref: ScopeRef): Promise<ScopeRow |
 
 export async function requireScope(db: Executor, scope: string, field = 'scope'): Promise<ScopeRow> {
   const row = await findScope(db, parseScope(scope));
-  if (!row) throw unknownScope(scope, field);
+  if (!row) throw unknownScopeError(scope, field);
   return row;
 }
 

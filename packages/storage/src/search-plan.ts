@@ -1,6 +1,6 @@
 import type { TermForm } from './search-terms.js';
 
-/** The knobs of the get_task_context ranking (the package README's "Ranking" section says why). */
+/** The knobs of the task-context ranking (the package README's "Ranking" section says why). */
 export const RANKING = {
   /** Weight of a term matched in content only; context terms weigh 1. */
   contentWeight: 0.5,

@@ -1,12 +1,13 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { taskSizeFromRank, taskSizeRank } from '@kaizen/domain';
-import type { SearchHit, SearchRequest } from '@kaizen/core';
+import { throwIfCancelled, type SearchHit, type SearchRequest } from '@kaizen/core';
+import { guard } from './database-errors.js';
 import { planSearch, RANKING, type PlannedQuery, type Ranking } from './search-plan.js';
 import { loadTermStatistics, type ChainScope } from './search-terms.js';
 import { query, type Executor } from './sql-util.js';
 
 /**
- * The ranking of get_task_context (the package README's "Ranking" section says why), in two statements:
+ * The ranking of task-context search (the package README's "Ranking" section says why), in two statements:
  * the first reads the scope chain and the statistics of the queries' terms (search-terms.ts), the second
  * finds the candidates and scores them with an expression built from those statistics (search-plan.ts),
  * every weight a bound parameter. All of it runs in the database; only the task's own terms come to Node.
@@ -18,13 +19,13 @@ import { query, type Executor } from './sql-util.js';
  */
 export async function searchKnowledge(db: Executor, scopeId: number, request: SearchRequest): Promise<SearchHit[]> {
   const r: Ranking = RANKING;
-  const { forms, chain } = await loadTermStatistics(db, scopeId, request.queries, r);
+  throwIfCancelled(request.signal, 'search');
+  const { forms, chain } = await guard('search.terms', () => loadTermStatistics(db, scopeId, request.queries, r));
   const plan = planSearch(forms);
   if (!plan || !chain.length) return [];
   const size = request.taskSize ? taskSizeRank(request.taskSize) : null;
-  const rows = await query<SearchRow>(
-    db,
-    sql`SELECT h.id, n.name || ':' || s.name AS scope, k.content, k.task_size, h.relevance, h.depth
+  throwIfCancelled(request.signal, 'search');
+  const ranking = sql`SELECT h.id, n.name || ':' || s.name AS scope, k.content, k.task_size, h.relevance, h.depth
         FROM (
           SELECT id, depth, round(text_score * boost * 1e9) / 1e9 AS relevance
           FROM (
@@ -50,8 +51,8 @@ export async function searchKnowledge(db: Executor, scopeId: number, request: Se
           ORDER BY relevance DESC, depth, id LIMIT ${request.limit}
         ) h
         JOIN knowledge k ON k.id = h.id JOIN scopes s ON s.id = k.scope_id JOIN namespaces n ON n.id = s.namespace_id
-        ORDER BY h.relevance DESC, h.depth, h.id`,
-  );
+        ORDER BY h.relevance DESC, h.depth, h.id`;
+  const rows = await guard('search.rank', () => query<SearchRow>(db, ranking));
   return rows.map((row) => ({
     id: row.id,
     scope: row.scope,

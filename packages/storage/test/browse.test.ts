@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KaizenChange, type KaizenService } from '@kaizen/core';
 import type { DrizzleKnowledgeStore } from '../src/index.js';
 import { testDatabaseKinds } from '../src/testing.js';
-import { openTestKaizen, type TestKaizen } from './fixture.js';
+import { ctx, openTestKaizen, type TestKaizen } from './fixture.js';
 
 describe.each(testDatabaseKinds())('browsing and change events on %s', (kind) => {
   let fixture: TestKaizen | undefined;
@@ -13,11 +13,11 @@ describe.each(testDatabaseKinds())('browsing and change events on %s', (kind) =>
   beforeAll(async () => {
     fixture = await openTestKaizen(kind);
     ({ store, kaizen } = fixture);
-    await kaizen.createNamespace({ name: 'acme', description: 'Acme Corp' });
-    await kaizen.createNamespace({ name: 'acme-labs', description: 'Labs' });
-    await kaizen.createScope({ scope: 'acme:shop', description: 'Shop' });
-    await kaizen.createScope({ scope: 'acme:shop-admin', description: 'Admin', parents: ['acme:shop'] });
-    for (let i = 0; i < 5; i++) ids.push((await kaizen.writeKnowledge({ scope: 'acme:shop', content: `Fact ${i}`, context: 'x' })).id);
+    await kaizen.createNamespace({ name: 'acme', description: 'Acme Corp' }, ctx);
+    await kaizen.createNamespace({ name: 'acme-labs', description: 'Labs' }, ctx);
+    await kaizen.createScope({ scope: 'acme:shop', description: 'Shop' }, ctx);
+    await kaizen.createScope({ scope: 'acme:shop-admin', description: 'Admin', parents: ['acme:shop'] }, ctx);
+    for (let i = 0; i < 5; i++) ids.push((await kaizen.writeKnowledge({ scope: 'acme:shop', content: `Fact ${i}`, context: 'x' }, ctx)).id);
     ids.sort();
   });
   afterAll(async () => {
@@ -39,7 +39,7 @@ describe.each(testDatabaseKinds())('browsing and change events on %s', (kind) =>
   });
 
   it('counts entries per scope and reports conflict status both ways', async () => {
-    await kaizen.resolveKnowledgeConflict({ active_id: ids[0]!, suppressed_ids: [ids[1]!, ids[2]!] });
+    await kaizen.resolveKnowledgeConflict({ active_id: ids[0]!, suppressed_ids: [ids[1]!, ids[2]!] }, ctx);
     expect(await store.knowledgeCounts(['acme:shop', 'acme:shop-admin', 'nope:none'])).toEqual({
       'acme:shop': { entries: 5, suppressed: 2 },
       'acme:shop-admin': { entries: 0, suppressed: 0 },
@@ -50,7 +50,7 @@ describe.each(testDatabaseKinds())('browsing and change events on %s', (kind) =>
       [ids[0]!]: { scope: 'acme:shop', suppressed: false, suppressedBy: null, suppresses: [ids[1], ids[2]] },
       [ids[1]!]: { scope: 'acme:shop', suppressed: true, suppressedBy: ids[0], suppresses: [] },
     });
-    const view = await kaizen.browse.scope('acme:shop-admin');
+    const view = await kaizen.browse.scope({ scope: 'acme:shop-admin' }, ctx);
     expect(view.chain.map((c) => [c.scope, c.depth, c.entries])).toEqual([
       ['acme:shop-admin', 0, 0], ['acme:default', 1, 0], ['acme:shop', 1, 5], ['global:default', 2, 0],
     ]);
@@ -59,13 +59,13 @@ describe.each(testDatabaseKinds())('browsing and change events on %s', (kind) =>
   it('emits what each change touched, including former winners of a conflict', async () => {
     const changes: KaizenChange[] = [];
     const stop = kaizen.changes.subscribe((c) => changes.push(c));
-    await kaizen.resolveKnowledgeConflict({ active_id: ids[3]!, suppressed_ids: [ids[1]!] });
-    await kaizen.updateKnowledge({ id: ids[4]!, scope: 'acme:shop-admin' });
-    await kaizen.deleteKnowledge({ id: ids[0]! });
-    await kaizen.updateScope({ scope: 'acme:shop-admin', new_scope: 'acme:admin' });
-    await kaizen.updateNamespace({ name: 'acme-labs', description: 'Research' });
+    await kaizen.resolveKnowledgeConflict({ active_id: ids[3]!, suppressed_ids: [ids[1]!] }, ctx);
+    await kaizen.updateKnowledge({ id: ids[4]!, scope: 'acme:shop-admin' }, ctx);
+    await kaizen.deleteKnowledge({ id: ids[0]! }, ctx);
+    await kaizen.updateScope({ scope: 'acme:shop-admin', new_scope: 'acme:admin' }, ctx);
+    await kaizen.updateNamespace({ name: 'acme-labs', description: 'Research' }, ctx);
     stop();
-    await kaizen.deleteNamespace({ name: 'acme-labs' });
+    await kaizen.deleteNamespace({ name: 'acme-labs' }, ctx);
     expect(changes).toEqual([
       { kind: 'knowledge', ids: [ids[3], ids[1], ids[0]], scopes: ['acme:shop'], listChanged: false },
       { kind: 'knowledge', ids: [ids[4]], scopes: ['acme:shop', 'acme:shop-admin'], listChanged: false },

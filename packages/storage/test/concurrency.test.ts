@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKaizen, type KaizenChange, type KaizenService } from '@kaizen/core';
 import { openStore, type DrizzleKnowledgeStore } from '../src/index.js';
+import { ctx } from './fixture.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing.js';
 
 /**
@@ -19,8 +20,8 @@ describe.skipIf(!process.env.KAIZEN_TEST_DATABASE_URL)('concurrent writers on po
     for (let i = 0; i < 2; i++) stores.push(await openStore({ databaseUrl: database.url }));
     importer = createKaizen({ store: stores[0]! });
     writer = createKaizen({ store: stores[1]! });
-    await importer.createNamespace({ name: 'acme', description: 'Acme' });
-    await importer.createScope({ scope: 'acme:other', description: 'Another project' });
+    await importer.createNamespace({ name: 'acme', description: 'Acme' }, ctx);
+    await importer.createScope({ scope: 'acme:other', description: 'Another project' }, ctx);
   });
   afterAll(async () => {
     for (const store of stores) await store.close();
@@ -44,33 +45,33 @@ describe.skipIf(!process.env.KAIZEN_TEST_DATABASE_URL)('concurrent writers on po
       // The second batch needs the statistics row of "alpha", which the concurrent write also touches.
       yield knowledge('imported-omega', 'omega zulu');
     }
-    const imported = importer.importRecords(lines(), { batchSize: 2 });
+    const imported = importer.importRecords({ lines: lines(), batchSize: 2 }, ctx);
     await firstBatch;
     await new Promise((resolve) => setTimeout(resolve, 100)); // the first batch is written
-    const written = writer.writeKnowledge({ scope: 'acme:other', context: 'alpha bravo', content: 'Alpha content.' });
+    const written = writer.writeKnowledge({ scope: 'acme:other', context: 'alpha bravo', content: 'Alpha content.' }, ctx);
     await new Promise((resolve) => setTimeout(resolve, 300)); // the write is waiting on the import
     release();
     const [importResult, writeResult] = await Promise.allSettled([imported, written]);
     expect(importResult).toMatchObject({ status: 'fulfilled', value: { knowledge: 4 } });
     expect(writeResult).toMatchObject({ status: 'fulfilled' });
-    const found = await writer.getTaskContext({ scope: 'acme:other', queries: ['alpha'] });
+    const found = await writer.getTaskContext({ scope: 'acme:other', queries: ['alpha'] }, ctx);
     expect(found.results).toHaveLength(2);
     expect((await stores[1]!.stats()).knowledge).toBe(5);
   });
 
   it('an export sees one snapshot: entries, deletions and suppressions made meanwhile are all left out', async () => {
-    await writer.createNamespace({ name: 'snap', description: 'Snapshot' });
-    const kept = await writer.writeKnowledge({ scope: 'snap:default', context: 'kept entry', content: 'Kept.' });
-    const deleted = await writer.writeKnowledge({ scope: 'snap:default', context: 'deleted entry', content: 'Deleted.' });
-    const exporting = importer.exportRecords({ namespace: 'snap' });
+    await writer.createNamespace({ name: 'snap', description: 'Snapshot' }, ctx);
+    const kept = await writer.writeKnowledge({ scope: 'snap:default', context: 'kept entry', content: 'Kept.' }, ctx);
+    const deleted = await writer.writeKnowledge({ scope: 'snap:default', context: 'deleted entry', content: 'Deleted.' }, ctx);
+    const exporting = importer.exportRecords({ namespace: 'snap' }, ctx);
     const records: Record<string, unknown>[] = [];
     const first = await exporting.next();
     records.push(first.value as Record<string, unknown>);
 
     // Another server writes while the export is under way.
-    const added = await writer.writeKnowledge({ scope: 'snap:default', context: 'added entry', content: 'Added.' });
-    await writer.resolveKnowledgeConflict({ active_id: added.id, suppressed_ids: [kept.id] });
-    await writer.deleteKnowledge({ id: deleted.id });
+    const added = await writer.writeKnowledge({ scope: 'snap:default', context: 'added entry', content: 'Added.' }, ctx);
+    await writer.resolveKnowledgeConflict({ active_id: added.id, suppressed_ids: [kept.id] }, ctx);
+    await writer.deleteKnowledge({ id: deleted.id }, ctx);
 
     for await (const record of exporting) records.push(record as unknown as Record<string, unknown>);
     const ids = (list: Record<string, unknown>[]) => list.filter((r) => r.type === 'knowledge').map((r) => r.id);
@@ -78,14 +79,14 @@ describe.skipIf(!process.env.KAIZEN_TEST_DATABASE_URL)('concurrent writers on po
     expect(records.filter((r) => r.type === 'conflict')).toEqual([]);
 
     const after: Record<string, unknown>[] = [];
-    for await (const record of importer.exportRecords({ namespace: 'snap' })) after.push(record as unknown as Record<string, unknown>);
+    for await (const record of importer.exportRecords({ namespace: 'snap' }, ctx)) after.push(record as unknown as Record<string, unknown>);
     expect(ids(after).sort()).toEqual([kept.id, added.id].sort());
     expect(after.filter((r) => r.type === 'conflict')).toEqual([{ type: 'conflict', active_id: added.id, suppressed_ids: [kept.id] }]);
   });
 
   it('an abandoned export gives its connection back', async () => {
     for (let i = 0; i < 15; i++) {
-      const exporting = importer.exportRecords();
+      const exporting = importer.exportRecords({}, ctx);
       await exporting.next();
       await exporting.return(undefined);
     }
@@ -103,12 +104,12 @@ describe.skipIf(!process.env.KAIZEN_TEST_DATABASE_URL)('concurrent writers on po
     try {
       // The importer's service publishes through its relay (as the runtime wires it).
       const relayed = createKaizen({ store: stores[0]!, relay: stores[0]!.relay });
-      await relayed.createNamespace({ name: 'relayed', description: 'Relayed' });
+      await relayed.createNamespace({ name: 'relayed', description: 'Relayed' }, ctx);
       await expect.poll(() => heardByWriter.length, { timeout: 20_000 }).toBeGreaterThan(0);
       expect(heardByWriter).toContainEqual({ kind: 'namespace', namespaces: ['relayed'], listChanged: true });
       // Notifications arrive in commit order: once the importer hears the writer's later change, it has
       // had its own earlier one too, had it not been filtered out.
-      await createKaizen({ store: stores[1]!, relay: stores[1]!.relay }).createNamespace({ name: 'relayed-back', description: 'Back' });
+      await createKaizen({ store: stores[1]!, relay: stores[1]!.relay }).createNamespace({ name: 'relayed-back', description: 'Back' }, ctx);
       await expect.poll(() => heardByImporter.length, { timeout: 20_000 }).toBeGreaterThan(0);
       expect(heardByImporter).toEqual([{ kind: 'namespace', namespaces: ['relayed-back'], listChanged: true }]);
     } finally {

@@ -1,6 +1,9 @@
-import { createKaizen, type KaizenService } from '@kaizen/core';
+import { createCallContext, createKaizen, type KaizenService } from '@kaizen/core';
 import { openStore, type DrizzleKnowledgeStore } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing.js';
+
+/** The context the suites call the core with: the local owner, never cancelled. */
+export const ctx = createCallContext();
 
 export interface TestKaizen {
   store: DrizzleKnowledgeStore;

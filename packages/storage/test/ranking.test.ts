@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KaizenService } from '@kaizen/core';
 import type { DrizzleKnowledgeStore } from '../src/index.js';
 import { testDatabaseKinds } from '../src/testing.js';
-import { openTestKaizen, type TestKaizen } from './fixture.js';
+import { ctx, openTestKaizen, type TestKaizen } from './fixture.js';
 
 /** Ranking behaviours of get_task_context on a small corpus: what is found, in which order, and what is not. */
 describe.each(testDatabaseKinds())('ranking on %s', (kind) => {
@@ -13,18 +13,18 @@ describe.each(testDatabaseKinds())('ranking on %s', (kind) => {
   const names = new Map<string, string>();
   const idOf = (name: string) => [...names].find(([, n]) => n === name)![0];
   const ids = async (scope: string, queries: string[], taskSize?: 'XS' | 'S' | 'M' | 'L' | 'XL') =>
-    (await kaizen.getTaskContext({ scope, queries, task_size: taskSize })).results.map((r) => names.get(r.id) ?? r.id);
+    (await kaizen.getTaskContext({ scope, queries, task_size: taskSize }, ctx)).results.map((r) => names.get(r.id) ?? r.id);
   const write = async (name: string, scope: string, context: string, content: string, task_size?: 'XS' | 'L') => {
-    const { id } = await kaizen.writeKnowledge({ scope, context, content, task_size });
+    const { id } = await kaizen.writeKnowledge({ scope, context, content, task_size }, ctx);
     names.set(id, name);
   };
 
   beforeAll(async () => {
     fixture = await openTestKaizen(kind);
     ({ store, kaizen } = fixture);
-    await kaizen.createNamespace({ name: 'acme', description: 'Acme' });
-    await kaizen.createScope({ scope: 'acme:platform', description: 'Backend platform' });
-    await kaizen.createScope({ scope: 'acme:payments', description: 'Payments', parents: ['acme:platform'] });
+    await kaizen.createNamespace({ name: 'acme', description: 'Acme' }, ctx);
+    await kaizen.createScope({ scope: 'acme:platform', description: 'Backend platform' }, ctx);
+    await kaizen.createScope({ scope: 'acme:payments', description: 'Payments', parents: ['acme:platform'] }, ctx);
     await write('global-retries', 'global:default', 'http retries backoff', 'Retry idempotent HTTP calls with exponential backoff.');
     await write('payments-retries', 'acme:payments', 'http retries backoff', 'Retry idempotent HTTP calls with exponential backoff.');
     await write('webhooks', 'acme:payments', 'stripe webhooks signature', 'Verify the Stripe-Signature header of every webhook.');
@@ -37,7 +37,7 @@ describe.each(testDatabaseKinds())('ranking on %s', (kind) => {
     await write('typo-ticket', 'acme:default', 'typo fixes tickets', 'Typo fixes need no ticket.', 'XS');
     await write('money', 'acme:payments', 'money amounts minor units', 'Store money as integer minor units.');
     await write('money-old', 'acme:payments', 'money amounts decimal', 'Store money as DECIMAL(10,2).');
-    await kaizen.resolveKnowledgeConflict({ active_id: idOf('money'), suppressed_ids: [idOf('money-old')] });
+    await kaizen.resolveKnowledgeConflict({ active_id: idOf('money'), suppressed_ids: [idOf('money-old')] }, ctx);
   });
   afterAll(async () => {
     await fixture?.close();
@@ -49,7 +49,7 @@ describe.each(testDatabaseKinds())('ranking on %s', (kind) => {
   });
 
   it('ranks the own scope above global for the same text, and reports relevance in 0..1', async () => {
-    const out = await kaizen.getTaskContext({ scope: 'acme:payments', queries: ['http retries'] });
+    const out = await kaizen.getTaskContext({ scope: 'acme:payments', queries: ['http retries'] }, ctx);
     const order = out.results.map((r) => names.get(r.id));
     expect(order.indexOf('payments-retries')).toBeGreaterThanOrEqual(0);
     expect(order.indexOf('payments-retries')).toBeLessThan(order.indexOf('global-retries'));
@@ -103,7 +103,7 @@ describe.each(testDatabaseKinds())('ranking on %s', (kind) => {
       await write(twin, 'acme:platform', 'cache warming schedule', 'Warm the cache before the morning peak.');
     }
     const twins = async () =>
-      (await kaizen.getTaskContext({ scope: 'acme:payments', queries: ['cache warming', 'warming schedule'] })).results.filter((r) =>
+      (await kaizen.getTaskContext({ scope: 'acme:payments', queries: ['cache warming', 'warming schedule'] }, ctx)).results.filter((r) =>
         names.get(r.id)?.startsWith('twin-'),
       );
     const first = await twins();
@@ -122,10 +122,10 @@ describe.each(testDatabaseKinds())('ranking on %s', (kind) => {
     const before = await df('zebra');
     await write('zebra', 'acme:platform', 'zebra crossing', 'A zebra.');
     expect(await df('zebra')).toBe(before + 1);
-    await kaizen.updateKnowledge({ id: idOf('zebra'), context: 'pedestrian crossing', content: 'A crossing.' });
+    await kaizen.updateKnowledge({ id: idOf('zebra'), context: 'pedestrian crossing', content: 'A crossing.' }, ctx);
     expect(await df('zebra')).toBe(before);
     expect(await df('pedestrian')).toBe(1);
-    await kaizen.deleteKnowledge({ id: idOf('zebra') });
+    await kaizen.deleteKnowledge({ id: idOf('zebra') }, ctx);
     expect(await df('pedestrian')).toBe(0);
     const stats = await store.stats();
     const entries = (await store.db.execute('SELECT entries FROM knowledge_stats')) as unknown;

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKaizen, type KaizenChange, type KaizenService } from '@kaizen/core';
-import { isKaizenError, type KaizenError } from '@kaizen/domain';
+import { createCallContext, createKaizen, type KaizenChange, type KaizenService } from '@kaizen/core';
+import { HINTS, describeError, isKaizenError, type Hint, type KaizenError, type TaskSize } from '@kaizen/domain';
 import { openStore, type DrizzleKnowledgeStore } from '../src/index.js';
+import { ctx } from './fixture.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../src/testing.js';
 import { query } from '../src/sql-util.js';
 
@@ -12,13 +13,13 @@ async function* linesOf(text: string | string[]): AsyncGenerator<string> {
 
 async function exportLines(kaizen: KaizenService, namespace?: string): Promise<string[]> {
   const lines: string[] = [];
-  for await (const record of kaizen.exportRecords(namespace ? { namespace } : {})) lines.push(JSON.stringify(record));
+  for await (const record of kaizen.exportRecords(namespace ? { namespace } : {}, ctx)) lines.push(JSON.stringify(record));
   return lines;
 }
 
 async function importError(kaizen: KaizenService, lines: string[]): Promise<KaizenError> {
   try {
-    await kaizen.importRecords(linesOf(lines), { batchSize: 10 });
+    await kaizen.importRecords({ lines: linesOf(lines), batchSize: 10 }, ctx);
   } catch (e) {
     if (isKaizenError(e)) return e;
     throw e;
@@ -44,14 +45,14 @@ describe.each(testDatabaseKinds())('import / export on %s', (kind) => {
 
   beforeAll(async () => {
     source = await freshKaizen();
-    await source.updateNamespace({ name: 'global', description: 'Rules for every team at Acme and its partners.' });
-    await source.createNamespace({ name: 'acme', description: 'Acme Corp' });
-    await source.createNamespace({ name: 'shared', description: 'Shared libraries' });
-    await source.createScope({ scope: 'shared:kotlin', description: 'Kotlin guidance' });
-    await source.createScope({ scope: 'acme:mobile', description: 'Mobile apps', parents: ['shared:kotlin'] });
-    await source.createScope({ scope: 'acme:payments', description: 'Payments', parents: ['acme:mobile', 'global:default'] });
-    const write = async (key: string, scope: string, content: string, task_size?: string) => {
-      ids[key] = (await source.writeKnowledge({ scope, content, context: `${key} terms`, task_size })).id;
+    await source.updateNamespace({ name: 'global', description: 'Rules for every team at Acme and its partners.' }, ctx);
+    await source.createNamespace({ name: 'acme', description: 'Acme Corp' }, ctx);
+    await source.createNamespace({ name: 'shared', description: 'Shared libraries' }, ctx);
+    await source.createScope({ scope: 'shared:kotlin', description: 'Kotlin guidance' }, ctx);
+    await source.createScope({ scope: 'acme:mobile', description: 'Mobile apps', parents: ['shared:kotlin'] }, ctx);
+    await source.createScope({ scope: 'acme:payments', description: 'Payments', parents: ['acme:mobile', 'global:default'] }, ctx);
+    const write = async (key: string, scope: string, content: string, task_size?: TaskSize) => {
+      ids[key] = (await source.writeKnowledge({ scope, content, context: `${key} terms`, task_size }, ctx)).id;
     };
     await write('global', 'global:default', 'Never commit secrets; use the vault.');
     await write('kotlin', 'shared:kotlin', 'Use structured concurrency with coroutines.', 'M');
@@ -60,9 +61,9 @@ describe.each(testDatabaseKinds())('import / export on %s', (kind) => {
     await write('loser', 'acme:mobile', 'Mobile builds use Gradle 7.');
     await write('winner-gone', 'acme:mobile', 'Mobile builds use Gradle 8.');
     for (let i = 0; i < 120; i++) await write(`bulk${i}`, i % 2 ? 'acme:mobile' : 'acme:default', `Bulk rule number ${i}.`, i % 3 ? undefined : 'XL');
-    await source.resolveKnowledgeConflict({ active_id: ids['retry-new'], suppressed_ids: [ids['retry-old']] });
-    await source.resolveKnowledgeConflict({ active_id: ids['winner-gone'], suppressed_ids: [ids['loser']] });
-    await source.deleteKnowledge({ id: ids['winner-gone'] }); // the loser stays suppressed, with no winner
+    await source.resolveKnowledgeConflict({ active_id: ids['retry-new']!, suppressed_ids: [ids['retry-old']!] }, ctx);
+    await source.resolveKnowledgeConflict({ active_id: ids['winner-gone']!, suppressed_ids: [ids['loser']!] }, ctx);
+    await source.deleteKnowledge({ id: ids['winner-gone']! }, ctx); // the loser stays suppressed, with no winner
     exported = await exportLines(source);
   });
   afterAll(async () => {
@@ -83,18 +84,18 @@ describe.each(testDatabaseKinds())('import / export on %s', (kind) => {
   it('export then import into an empty database reproduces every entry, id, parent and conflict', async () => {
     const target = await freshKaizen();
     const progress: number[] = [];
-    const counts = await target.importRecords(linesOf([...exported, '']), {
-      batchSize: 50,
-      onProgress: (c) => progress.push(c.knowledge),
-    });
+    const counts = await target.importRecords(
+      { lines: linesOf([...exported, '']), batchSize: 50, onProgress: (c) => progress.push(c.knowledge) },
+      ctx,
+    );
     expect(counts).toEqual({ namespaces: 3, scopes: 6, knowledge: 125, conflicts: 2 });
     expect(progress).toContain(50);
     expect(await exportLines(target)).toEqual(exported);
     expect(await target.store.stats()).toEqual(await source.store.stats());
-    const details = await target.getNamespaces({ style: 'details' });
-    expect(details).toEqual(await source.getNamespaces({ style: 'details' }));
+    const details = await target.getNamespaces({ style: 'details' }, ctx);
+    expect(details).toEqual(await source.getNamespaces({ style: 'details' }, ctx));
     // Suppression survives: the old retry rule is not retrieved, the new one is.
-    const found = await target.getTaskContext({ scope: 'acme:payments', queries: ['retry-old terms', 'retry-new terms'] });
+    const found = await target.getTaskContext({ scope: 'acme:payments', queries: ['retry-old terms', 'retry-new terms'] }, ctx);
     expect(found.results.map((r) => r.id)).toContain(ids['retry-new']);
     expect(found.results.map((r) => r.id)).not.toContain(ids['retry-old']);
   });
@@ -106,29 +107,32 @@ describe.each(testDatabaseKinds())('import / export on %s', (kind) => {
     const target = await freshKaizen();
     const refused = await importError(target, lines);
     expect(refused.message).toMatch(/^line \d+: parents: scope "shared:kotlin" is neither in the file nor in the database/);
-    await target.importRecords(linesOf(await exportLines(source, 'shared')));
-    await target.importRecords(linesOf(lines));
+    await target.importRecords({ lines: linesOf(await exportLines(source, 'shared')) }, ctx);
+    await target.importRecords({ lines: linesOf(lines) }, ctx);
     expect(await exportLines(target, 'acme')).toEqual(lines);
   });
 
   it('generates ids when absent and merges into existing namespaces and scopes', async () => {
     const target = await freshKaizen();
-    await target.createNamespace({ name: 'acme', description: 'Old description' });
-    await target.createNamespace({ name: 'beta', description: 'Beta' });
+    await target.createNamespace({ name: 'acme', description: 'Old description' }, ctx);
+    await target.createNamespace({ name: 'beta', description: 'Beta' }, ctx);
     const changes: KaizenChange[] = [];
     target.changes.subscribe((c) => changes.push(c));
     const counts = await target.importRecords(
-      linesOf([
-        rec({ type: 'namespace', name: 'acme', description: 'New description' }),
-        rec({ type: 'scope', scope: 'acme:web', description: 'Web shop' }),
-        rec({ type: 'knowledge', scope: 'acme:web', content: 'Use server components.', context: 'react next.js', task_size: 'S' }),
-        rec({ type: 'knowledge', scope: 'beta:default', content: 'Beta entry.', context: 'beta' }),
-      ]),
+      {
+        lines: linesOf([
+          rec({ type: 'namespace', name: 'acme', description: 'New description' }),
+          rec({ type: 'scope', scope: 'acme:web', description: 'Web shop' }),
+          rec({ type: 'knowledge', scope: 'acme:web', content: 'Use server components.', context: 'react next.js', task_size: 'S' }),
+          rec({ type: 'knowledge', scope: 'beta:default', content: 'Beta entry.', context: 'beta' }),
+        ]),
+      },
+      ctx,
     );
     expect(counts.knowledge).toBe(2);
     // Subscribers hear of every namespace the import wrote into.
     expect(changes).toEqual([{ kind: 'namespace', namespaces: ['acme', 'beta'], listChanged: true }]);
-    const ns = await target.getNamespaces({ namespace: 'acme', style: 'details' });
+    const ns = await target.getNamespaces({ namespace: 'acme', style: 'details' }, ctx);
     expect(ns.namespaces.acme).toEqual({
       description: 'New description',
       scopes: {
@@ -163,10 +167,69 @@ describe.each(testDatabaseKinds())('import / export on %s', (kind) => {
     expect(await names()).toEqual(indexesBefore);
     expect((await target.store.stats()).knowledge).toBe(0);
 
-    await target.importRecords(linesOf(lines));
+    await target.importRecords({ lines: linesOf(lines) }, ctx);
     expect(await names()).toEqual(indexesBefore);
-    const found = await target.getTaskContext({ scope: 'acme:web', queries: ['kubernetes probes'], limit: 50 });
+    const found = await target.getTaskContext({ scope: 'acme:web', queries: ['kubernetes probes'], limit: 50 }, ctx);
     expect(found.results).toHaveLength(50);
+  });
+
+  describe('cancellation', () => {
+    const aborting = () => {
+      const controller = new AbortController();
+      return { controller, ctx: createCallContext({ signal: controller.signal }) };
+    };
+
+    it('an export aborted mid-way stops the generator with CANCELLED', async () => {
+      const { controller, ctx: cancellable } = aborting();
+      const exporting = source.exportRecords({}, cancellable);
+      const seen: unknown[] = [];
+      for (let i = 0; i < 20; i++) seen.push((await exporting.next()).value);
+      controller.abort(); // among the entries: the 3 namespaces and 6 scopes came first
+      await expect(exporting.next()).rejects.toMatchObject({ code: 'CANCELLED', message: 'export was cancelled.' });
+      expect(await exporting.next()).toEqual({ done: true, value: undefined });
+      expect(seen).toEqual(exported.slice(0, 20).map((l) => JSON.parse(l)));
+      // Its snapshot was released: the source answers as before.
+      expect((await source.store.stats()).knowledge).toBe(125);
+    });
+
+    it('an import aborted between batches leaves the database unchanged', async () => {
+      const target = await freshKaizen();
+      await target.createNamespace({ name: 'kept', description: 'Before the import' }, ctx);
+      const before = await exportLines(target);
+      const { controller, ctx: cancellable } = aborting();
+      const written: number[] = [];
+      const onProgress = (c: { knowledge: number }) => {
+        written.push(c.knowledge);
+        if (c.knowledge >= 40) controller.abort();
+      };
+      const error = await target.importRecords({ lines: linesOf(exported), batchSize: 20, onProgress }, cancellable).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'CANCELLED', message: 'import was cancelled.\nNothing was imported.' });
+      expect(written).toContain(40); // two batches of entries had been written when it was aborted
+      expect(await exportLines(target)).toEqual(before);
+      expect((await target.store.stats()).knowledge).toBe(0);
+    });
+
+    it('an import aborted during its last batch rolls back too', async () => {
+      const target = await freshKaizen();
+      const { controller, ctx: cancellable } = aborting();
+      const onProgress = (c: { conflicts: number }) => {
+        if (c.conflicts > 0) controller.abort(); // the last batch (the suppressions) is written, not committed
+      };
+      const error = await target.importRecords({ lines: linesOf(exported), onProgress }, cancellable).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'CANCELLED' });
+      expect(await target.store.stats()).toEqual({ namespaces: 1, scopes: 1, knowledge: 0, suppressed: 0 });
+    });
+
+    it('an error of the caller\'s lines comes out as it is, and rolls back', async () => {
+      const target = await freshKaizen();
+      const broken = new Error('the disk went away');
+      async function* lines() {
+        yield* exported.slice(0, 50);
+        throw broken;
+      }
+      await expect(target.importRecords({ lines: lines(), batchSize: 10 }, ctx)).rejects.toBe(broken);
+      expect((await target.store.stats()).knowledge).toBe(0);
+    });
   });
 
   describe('refuses a bad file with the line number and changes nothing', () => {
@@ -177,13 +240,13 @@ describe.each(testDatabaseKinds())('import / export on %s', (kind) => {
     let fresh: string[];
     beforeAll(async () => {
       target = await freshKaizen();
-      await target.importRecords(linesOf(exported.filter((l) => !held(l))));
+      await target.importRecords({ lines: linesOf(exported.filter((l) => !held(l))) }, ctx);
       before = await exportLines(target);
       fresh = exported.filter((l) => !l.includes('"type":"knowledge"') ? !l.includes('"type":"conflict"') : held(l));
     });
 
     const afterNamespaces = (lines: string[], line: string) => [...lines.slice(0, 3), line, ...lines.slice(3)];
-    const cases: [string, (lines: string[]) => string[], RegExp][] = [
+    const cases: [string, (lines: string[]) => string[], RegExp, string?][] = [
       [
         'a bad field after batches were written',
         (lines) => [...lines.slice(0, -3), rec({ type: 'knowledge', scope: 'acme:web', content: '', context: 'x' }), ...lines.slice(-3)],
@@ -195,17 +258,26 @@ describe.each(testDatabaseKinds())('import / export on %s', (kind) => {
       [
         'an unknown scope',
         (lines) => lines.map((l) => l.replace('"scope":"acme:mobile","content"', '"scope":"acme:nowhere","content"')),
-        /^line \d+: scope: "acme:nowhere" is neither in the file nor in the database/,
+        /^line \d+: scope: scope "acme:nowhere" is neither in the file nor in the database\./,
+        'unknown_scope',
+      ],
+      [
+        'a scope of an unknown namespace',
+        (lines) => afterNamespaces(lines, rec({ type: 'scope', scope: 'ghost:web', description: 'Ghost' })),
+        /^line 4: scope: namespace "ghost" is neither in the file nor in the database\./,
+        'namespace_needed',
       ],
       [
         'an id already in the database',
         (lines) => [...lines, exported.find((l) => l.includes('Never commit secrets'))!],
         /^line \d+: id: an entry with id "\w+" already exists in the database/,
+        'already_exists',
       ],
       [
         'an unknown conflict id',
-        (lines) => [...lines, rec({ type: 'conflict', active_id: 'nope', suppressed_ids: [ids['bulk3']] })],
+        (lines) => [...lines, rec({ type: 'conflict', active_id: 'nope', suppressed_ids: [ids['bulk3']!] })],
         /active_id: no entry has id "nope"/,
+        'unknown_id',
       ],
       [
         'a cycle',
@@ -216,6 +288,7 @@ describe.each(testDatabaseKinds())('import / export on %s', (kind) => {
               : l,
           ),
         /^line \d+: parents: they make a cycle \((\S+) -> .*shared:kotlin.* -> \1\)/,
+        'cycle',
       ],
       [
         'a default scope with parents',
@@ -228,15 +301,17 @@ describe.each(testDatabaseKinds())('import / export on %s', (kind) => {
         /^line \d+: id: "\w+" appears twice in the file/,
       ],
     ];
-    it.each(cases)('%s', async (_name, mutate, message) => {
+    it.each(cases)('%s', async (_name, mutate, message, hint) => {
       const error = await importError(target, mutate(fresh));
       expect(error.message).toMatch(message);
       expect(error.message).toMatch(/Nothing was imported\.$/);
+      expect(error.details?.hint).toBe(hint);
+      if (hint) expect(describeError(error, 'cli')).toBe(`${error.message} ${HINTS[hint as Hint].cli}`);
       expect(await exportLines(target)).toEqual(before);
     });
 
     it('imports the same file without the defect', async () => {
-      const counts = await target.importRecords(linesOf(fresh));
+      const counts = await target.importRecords({ lines: linesOf(fresh) }, ctx);
       expect(counts.knowledge).toBe(31);
       expect(await exportLines(target)).toEqual(exported.filter((l) => !l.includes('"type":"conflict"')).concat(before.filter((l) => l.includes('"type":"conflict"'))));
     });
