@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { SCOPES, writeCorpus } from './corpus.js';
+import { firstAnswer, type FirstAnswer } from './first-answer.js';
 import { measureOverStdio, percentile, type LatencyFigures } from './stdio.js';
 
 const CLI = fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url));
@@ -114,7 +115,12 @@ async function main() {
   }
   const work = mkdtempSync(join(tmpdir(), 'kaizen-bench-'));
   const rows: Row[] = [];
+  let first: { fresh: FirstAnswer; existing: FirstAnswer } | undefined;
   try {
+    process.stderr.write('== first answer over stdio: a fresh data directory, then the same one again\n');
+    const firstDir = join(work, 'first-answer');
+    const fresh = await firstAnswer(SERVER, { KAIZEN_DATA_DIR: firstDir });
+    first = { fresh, existing: await firstAnswer(SERVER, { KAIZEN_DATA_DIR: firstDir }) };
     const file = join(work, 'corpus.jsonl');
     const started = performance.now();
     await writeCorpus(file, entries);
@@ -135,6 +141,13 @@ async function main() {
     rmSync(work, { recursive: true, force: true });
   }
   process.stdout.write(`\n${table(rows)}\n`);
+  if (first) {
+    const ms = (n: number) => `${n.toFixed(0)} ms`;
+    process.stdout.write(
+      `\nfirst answer over stdio (PGlite): initialize ${ms(first.fresh.initializeMs)}, first tool result ${ms(first.fresh.firstToolMs)} on a fresh data directory; ` +
+        `initialize ${ms(first.existing.initializeMs)}, first tool result ${ms(first.existing.firstToolMs)} on an existing one\n`,
+    );
+  }
 }
 
 main().catch((error) => {

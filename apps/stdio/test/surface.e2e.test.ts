@@ -105,7 +105,7 @@ describe.each(testDatabaseKinds())('kaizen-mcp resources, prompts and logging ov
     });
     expect(Date.parse(entry.created_at)).not.toBeNaN();
 
-    await expect(client.readResource({ uri: 'kaizen://knowledge/missing' })).rejects.toMatchObject({ code: -32002 });
+    await expect(client.readResource({ uri: 'kaizen://knowledge/missing' })).rejects.toMatchObject({ code: -32602 });
     await expect(client.readResource({ uri: scopeUri('acme:ghost') })).rejects.toThrow(/acme:ghost/);
   });
 
@@ -187,7 +187,7 @@ describe.each(testDatabaseKinds())('kaizen-mcp resources, prompts and logging ov
     notes.clear();
     await call('delete_knowledge', { id: ids.cents });
     await notes.updated(cents);
-    await expect(client.readResource({ uri: cents })).rejects.toMatchObject({ code: -32002 });
+    await expect(client.readResource({ uri: cents })).rejects.toMatchObject({ code: -32602 });
 
     // After unsubscribing, changes to that entry are no longer reported; a later update of a
     // still-subscribed resource proves the earlier one would have arrived by then (one ordered stream).

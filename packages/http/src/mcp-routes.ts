@@ -2,13 +2,13 @@
  * /mcp serves both protocol eras on one path. A POST is classified the way the SDK classifies it
  * (isLegacyRequest): 2026-07-28 requests go to the SDK's per-request handler (any instance serves any
  * request), 2025-era traffic to Kaizen's sessions (initialize, Mcp-Session-Id, resumable GET streams,
- * DELETE) or, with KAIZEN_HTTP_STATELESS, to the SDK's stateless 2025 serving. /sse + /messages keep the
+ * DELETE) or, with KAIZEN_HTTP_STATELESS, to one server per request answered as JSON. /sse + /messages keep the
  * deprecated HTTP+SSE transport for old clients.
  */
 import type { ServerResponse } from 'node:http';
 import { Router, type Request, type Response } from 'express';
-import { toNodeHandler, toWebRequest, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
-import { isInitializeRequest, isLegacyRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
+import { NodeStreamableHTTPServerTransport as StreamableHTTPServerTransport, toNodeHandler, toWebRequest, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
+import { isInitializeRequest, isLegacyRequest, type McpHttpHandler, type McpServer, type Transport } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import { RpcCode, sendRpcError } from './json-rpc.js';
 import type { ListenIndex } from './listen-index.js';
@@ -28,9 +28,11 @@ const sessionHeader = (req: Request) => {
 
 export interface McpRouteOptions {
   sessions: SessionRegistry;
-  /** The SDK handler: 2026-07-28 always; 2025-era too when stateless. */
+  /** The SDK handler for 2026-07-28 requests. */
   handler: McpHttpHandler;
   stateless: boolean;
+  /** A 2025-era server (per session, or per request when stateless). */
+  newServer: () => McpServer;
   listens: ListenIndex;
   onError: (error: Error) => void;
 }
@@ -41,11 +43,12 @@ export function mcpRoutes(options: McpRouteOptions): Router {
   const router = Router();
 
   router.post(MCP_PATH, async (req, res) => {
-    const legacy = !options.stateless && (await isLegacyRequest(await toWebRequest(req, req.body), req.body));
+    const legacy = await isLegacyRequest(await toWebRequest(req, req.body), req.body);
     if (!legacy) {
       listens.track(req.body, res);
       return sdk(req, res, req.body);
     }
+    if (options.stateless) return statelessLegacy(options.newServer, req, res);
     const id = sessionHeader(req);
     if (id) {
       const transport = sessions.get(id);
@@ -72,10 +75,11 @@ export function mcpRoutes(options: McpRouteOptions): Router {
 
   const existing = async (req: Request, res: Response) => {
     const id = sessionHeader(req);
-    if (!id) {
-      if (options.stateless) return sdk(req, res);
-      return sendRpcError(res, 400, RpcCode.server, 'Bad Request: the Mcp-Session-Id header is required.');
+    if (options.stateless) {
+      res.setHeader('Allow', 'POST');
+      return sendRpcError(res, 405, RpcCode.server, 'Method Not Allowed: this server runs without sessions (KAIZEN_HTTP_STATELESS), so there is no stream to open or session to end.');
     }
+    if (!id) return sendRpcError(res, 400, RpcCode.server, 'Bad Request: the Mcp-Session-Id header is required.');
     const transport = sessions.get(id);
     if (!transport || transport instanceof SSEServerTransport) return sessionNotFound(res, id);
     res.on('close', sessions.track(id));
@@ -84,6 +88,21 @@ export function mcpRoutes(options: McpRouteOptions): Router {
   router.get(MCP_PATH, existing);
   router.delete(MCP_PATH, existing);
   return router;
+}
+
+/**
+ * 2025-era traffic without sessions (KAIZEN_HTTP_STATELESS): each POST gets its own server and transport
+ * over the shared core, answered as plain JSON, and both are dropped when the response ends.
+ */
+async function statelessLegacy(newServer: () => McpServer, req: Request, res: Response): Promise<void> {
+  const server = newServer();
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  res.on('close', () => {
+    void transport.close();
+    void server.close();
+  });
+  await server.connect(transport as unknown as Transport);
+  await transport.handleRequest(req, res, req.body);
 }
 
 /** The deprecated HTTP+SSE transport (protocol 2024-11-05) for older clients. */

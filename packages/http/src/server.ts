@@ -66,12 +66,13 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
   const onError = (err: Error) => logger.debug({ err: safeError(err) }, 'mcp request refused');
   // 2026-07-28 (and, stateless, 2025 too): a fresh server per request, nothing kept between requests.
   const handler = createMcpHandler(({ era, requestInfo }) => surface.createServer({ era }, { requestId: requestInfo?.headers.get('x-request-id') ?? undefined }), {
-    legacy: options.stateless ? 'stateless' : 'reject',
+    legacy: 'reject', // 2025-era traffic is routed before it reaches this handler
     onerror: onError,
   });
   const listens = new ListenIndex(surface.hub, handler.notify);
+  const legacyServer = () => surface.createServer({ era: 'legacy' });
   const sessions = new SessionRegistry({
-    newServer: () => surface.createServer({ era: 'legacy' }),
+    newServer: legacyServer,
     events: new EventLog(options.events),
     logger,
     idleMs: options.sessions?.idleMs,
@@ -122,7 +123,7 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
   );
   app.use(MCP_PATHS, jsonOnly, express.json({ limit: options.bodyLimitBytes ?? 1024 * 1024 }));
   if (limiter) app.use(MCP_PATHS, limiter.middleware);
-  app.use(mcpRoutes({ sessions, handler, stateless: options.stateless ?? false, listens, onError }));
+  app.use(mcpRoutes({ sessions, handler, stateless: options.stateless ?? false, newServer: legacyServer, listens, onError }));
   app.use(legacySseRoutes(sessions));
   app.use((req, res) => sendRpcError(res, 404, RpcCode.server, `Not Found: ${req.method} ${req.path}. MCP is served at ${MCP_PATH} (Streamable HTTP) and ${SSE_PATH} (legacy SSE).`));
   app.use(errorHandler);

@@ -4,7 +4,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult, TextResourceContents } from '@modelcontextprotocol/sdk/types.js';
 import { createCallContext, createKaizen, type KaizenService } from '@kaizen/core';
 import { openStore, type DrizzleKnowledgeStore } from '@kaizen/storage';
-import { createKaizenMcpServer, createKaizenSurface, scopeUri, type KaizenSurface } from '../src/index.js';
+import { createKaizenMcpServer, createKaizenSurface, MAX_SESSION_SUBSCRIPTIONS, MAX_URI_LENGTH, scopeUri, type KaizenSurface } from '../src/index.js';
 import { Notifications } from '../src/testing.js';
 import { LoggingMessageNotificationSchema, ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 
@@ -142,6 +142,18 @@ describe('subscriptions across sessions sharing one service', () => {
     await idle.client.close();
     surface.close();
     expect(kaizen.changes.size).toBe(0);
+  });
+});
+
+describe('subscription bounds', () => {
+  it('refuses a session its 101st subscription and a URI over 2,048 characters, keeping the ones it has', async () => {
+    const kaizen = await kaizenWithData();
+    const { client } = await session(kaizen);
+    for (let i = 0; i < MAX_SESSION_SUBSCRIPTIONS; i++) await client.subscribeResource({ uri: `kaizen://knowledge/id${i}` });
+    await expect(client.subscribeResource({ uri: 'kaizen://knowledge/one-more' })).rejects.toThrow(/already has 100 subscriptions/);
+    await expect(client.subscribeResource({ uri: `kaizen://knowledge/${'x'.repeat(MAX_URI_LENGTH)}` })).rejects.toThrow(/longer than 2048/);
+    await client.unsubscribeResource({ uri: 'kaizen://knowledge/id0' });
+    await client.subscribeResource({ uri: 'kaizen://knowledge/one-more' });
   });
 });
 
