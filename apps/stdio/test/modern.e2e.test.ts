@@ -4,12 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@kaizen/storage/testing';
 import { connectEra } from './harness.js';
 
 type Json = Record<string, unknown>;
 
-describe('kaizen-mcp over stdio, protocol 2026-07-28', () => {
+describe.each(testDatabaseKinds())('kaizen-mcp over stdio on %s, protocol 2026-07-28', (kind) => {
   let client: Client;
+  let database: TestDatabase | undefined;
 
   async function call(name: string, args: Json): Promise<Json> {
     const result = await client.callTool({ name, arguments: args });
@@ -18,12 +20,15 @@ describe('kaizen-mcp over stdio, protocol 2026-07-28', () => {
   }
 
   beforeAll(async () => {
-    client = (await connectEra('2026-07-28', { KAIZEN_DATABASE_URL: 'memory://' }, 'kaizen-modern-e2e')) as unknown as Client;
+    if (kind === 'postgres') database = await createTestDatabase('postgres');
+    const env = { KAIZEN_DATABASE_URL: database?.url ?? 'memory://' };
+    client = (await connectEra('2026-07-28', env, 'kaizen-modern-e2e')) as unknown as Client;
     await call('create_namespace', { name: 'acme', description: 'Acme Corp' });
     await call('create_scope', { scope: 'acme:shop', description: 'Pet shop' });
   });
   afterAll(async () => {
     await client?.close();
+    await database?.drop();
   });
 
   it('negotiates 2026-07-28 and announces resources with subscribe, prompts and the instructions', () => {

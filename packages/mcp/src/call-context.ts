@@ -19,8 +19,11 @@ const str = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <
 
 export function callContextFrom(server: McpServer, sdk: ServerContext | undefined, connection: ConnectionInfo): CallContext {
   const meta = (sdk?.mcpReq._meta ?? {}) as Meta;
-  const modernVersion = str(meta[PROTOCOL_VERSION_META_KEY]);
-  const caps = (modernVersion ? meta[CLIENT_CAPABILITIES_META_KEY] : server.server.getClientCapabilities()) as
+  // The SDK moves the reserved io.modelcontextprotocol/* keys of a 2026-07-28 request into `envelope`.
+  const envelope = { ...meta, ...((sdk?.mcpReq.envelope ?? {}) as Meta) };
+  const negotiated = server.server.getNegotiatedProtocolVersion?.();
+  const modernVersion = str(envelope[PROTOCOL_VERSION_META_KEY]) ?? (negotiated && negotiated >= '2026' ? negotiated : undefined);
+  const caps = (modernVersion ? envelope[CLIENT_CAPABILITIES_META_KEY] : server.server.getClientCapabilities()) as
     | { elicitation?: unknown; sampling?: unknown }
     | undefined;
   const header = (name: string) => str(sdk?.http?.req?.headers.get(name) ?? undefined);
@@ -33,7 +36,7 @@ export function callContextFrom(server: McpServer, sdk: ServerContext | undefine
     trace: { ...(traceparent && { traceparent }), ...(tracestate && { tracestate }) },
     client: {
       era: modernVersion ? 'modern' : 'legacy',
-      protocolVersion: modernVersion ?? server.server.getNegotiatedProtocolVersion?.() ?? undefined,
+      protocolVersion: modernVersion ?? negotiated ?? undefined,
       name: server.server.getClientVersion()?.name,
       elicit: Boolean(caps?.elicitation),
       sample: Boolean(caps?.sampling),
