@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { createKaizen } from '@kaizen/core';
+import { createCallContext, createKaizen } from '@kaizen/core';
 import { openStore } from '@kaizen/storage';
 import { createKaizenMcpServer } from '../dist/index.js';
 
@@ -12,10 +12,11 @@ const SCOPES = 50;
 
 const store = await openStore({ databaseUrl: 'memory://' });
 const kaizen = createKaizen({ store });
-await kaizen.createNamespace({ name: 'bench', description: 'Benchmark' });
-for (let s = 0; s < SCOPES; s++) await kaizen.createScope({ scope: `bench:s${s}`, description: `Scope ${s}` });
+const ctx = createCallContext();
+await kaizen.createNamespace({ name: 'bench', description: 'Benchmark' }, ctx);
+for (let s = 0; s < SCOPES; s++) await kaizen.createScope({ scope: `bench:s${s}`, description: `Scope ${s}` }, ctx);
 for (let i = 0; i < ENTRIES; i++) {
-  await kaizen.writeKnowledge({ scope: `bench:s${i % SCOPES}`, content: `Fact number ${i} about component ${i % 97}.`, context: `component ${i % 97} fact` });
+  await kaizen.writeKnowledge({ scope: `bench:s${i % SCOPES}`, content: `Fact number ${i} about component ${i % 97}.`, context: `component ${i % 97} fact` }, ctx);
 }
 const server = createKaizenMcpServer(kaizen);
 const [a, b] = InMemoryTransport.createLinkedPair();
