@@ -1,18 +1,36 @@
-import { createKaizenHttpServer, httpConfig } from '@kaizen/http';
+import { authConfig, createAuthenticator } from '@kaizen/auth';
+import { createKaizenHttpServer, httpConfig, refuseUnauthenticatedExposure } from '@kaizen/http';
 import { createLogger, formatStartupError, httpProgram, loadConfig, printHelpOrVersion, startKaizen } from '@kaizen/runtime';
 
-const program = httpProgram(import.meta.url, httpConfig);
+const program = httpProgram(import.meta.url, httpConfig, authConfig);
 
 // Wiring only: configuration -> store -> core -> HTTP server (one MCP server per session over one core).
 async function main(argv: string[]) {
   if (printHelpOrVersion(program, argv)) return;
   const config = loadConfig(program.slices, process.env, argv);
   const logger = createLogger(config.logging.level, 'kaizen-http');
+  const { auth } = config;
+  refuseUnauthenticatedExposure(config.http.host, auth.mode === 'oauth', auth.disabledExplicitly); // before opening anything
   const runtime = await startKaizen(config, logger);
   const server = await createKaizenHttpServer({
     kaizen: runtime.kaizen,
     version: program.version,
     logger,
+    authDisabled: auth.disabledExplicitly,
+    ...(auth.mode === 'oauth' && {
+      auth: {
+        authenticator: createAuthenticator({
+          issuer: auth.issuer,
+          resource: auth.resource!,
+          introspection: auth.introspection,
+          groupsClaim: auth.groupsClaim,
+          apiKeys: runtime.store.security,
+        }),
+        resource: auth.resource!,
+        publicUrl: auth.publicUrl!,
+        issuer: auth.issuer,
+      },
+    }),
     checkDatabase: runtime.checkReady,
     ...config.http,
   }).catch(async (error) => {

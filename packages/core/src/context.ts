@@ -11,6 +11,10 @@ export interface Principal {
   readonly id: string;
   /** OAuth scopes granted to the caller (`kaizen:read` ...); the local owner holds every one. */
   readonly scopes: readonly string[];
+  /** Groups the identity provider says the caller belongs to (`group:<name>` grants apply to it). */
+  readonly groups?: readonly string[];
+  /** The OAuth client acting for the caller (`azp` / `client_id`), for the audit trail. */
+  readonly clientId?: string;
 }
 
 /** Which MCP protocol family the client speaks: 2025-era (initialize, sessions) or 2026-07-28 (stateless). */

@@ -46,6 +46,7 @@ import { KnowledgeBrowser } from './browse.js';
 import { throwIfCancelled, type CallContext } from './context.js';
 import { ChangeFeed, type ChangeRelay } from './events.js';
 import { newKnowledgeId } from './ids.js';
+import { assertNoSecrets } from './secrets.js';
 import type { ImportCounts, KnowledgeStatus, KnowledgeStore, ScopeRecord } from './store.js';
 import { defaultScopeDescription, exportRecords, importRecords } from './transfer.js';
 
@@ -220,6 +221,8 @@ export class KaizenService {
   async writeKnowledge(request: WriteKnowledgeRequest, ctx: CallContext): Promise<KnowledgeRefOutput> {
     begin(ctx, 'writeKnowledge');
     const input = parseInput(WriteKnowledgeInput, request);
+    // Entries are shared with the whole team: no credentials (secrets.ts), checked before the store is touched.
+    await assertNoSecrets([{ field: 'content', text: input.content }, { field: 'context', text: input.context }]);
     const record = await this.store.writeKnowledge({
       id: this.newId(),
       scope: input.scope,
@@ -234,6 +237,8 @@ export class KaizenService {
   async updateKnowledge(request: UpdateKnowledgeRequest, ctx: CallContext): Promise<KnowledgeRefOutput> {
     begin(ctx, 'updateKnowledge');
     const input = parseInput(UpdateKnowledgeInput, request);
+    // Only the fields being changed (undefined ones are skipped).
+    await assertNoSecrets([{ field: 'content', text: input.content }, { field: 'context', text: input.context }]);
     const before = await this.statusIfWatched([input.id]);
     const record = await this.store.updateKnowledge(input.id, {
       content: input.content,

@@ -191,3 +191,149 @@ export interface ImportCounts {
   knowledge: number;
   conflicts: number;
 }
+
+// ---------- security: API keys, namespace grants, audit trail ----------
+// Separate ports from KnowledgeStore: the authentication and authorization layers need these three and
+// nothing of the knowledge, and a KnowledgeStore (a test double, an embedding) need not implement them.
+// The Drizzle store exposes all three as `store.security`. Like KnowledgeStore, each method is one
+// transaction and throws KaizenErrors only (a database failure is INTERNAL naming the statement).
+
+/** What authentication needs of an API key (structurally @kaizen/auth's ApiKeyRecord). */
+export interface ApiKeyRecord {
+  id: string;
+  /** Who the key acts as, e.g. "user:ci-bot". */
+  principal: string;
+  /** OAuth-style scopes, e.g. ["kaizen:write"]. */
+  scopes: string[];
+  /** sha256 hex of the key's secret; the secret itself is never stored. */
+  secretHash: string;
+  expiresAt?: Date | null;
+  revokedAt?: Date | null;
+}
+
+export interface NewApiKey {
+  id: string;
+  /** A label for people ("ci"); null or absent for none. */
+  name?: string | null;
+  principal: string;
+  scopes: string[];
+  secretHash: string;
+  expiresAt?: Date | null;
+}
+
+/** A key as listed for an operator: everything but its hash. */
+export interface ApiKeyInfo {
+  id: string;
+  name: string | null;
+  principal: string;
+  scopes: string[];
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+export interface ApiKeyStore {
+  /** Refuses an id that exists (ALREADY_EXISTS). */
+  createApiKey(key: NewApiKey): Promise<void>;
+  /** Every key, oldest first, revoked and expired ones included; never the hash. */
+  listApiKeys(): Promise<ApiKeyInfo[]>;
+  /** Marks the key revoked (a second revocation keeps the first time); false if there is no such key. */
+  revokeApiKey(id: string): Promise<boolean>;
+  findApiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Records a use; never moves last_used_at backwards (touches may arrive out of order). */
+  touchApiKey(id: string, at: Date): Promise<void>;
+}
+
+export type GrantRole = 'read' | 'write' | 'admin';
+
+/** A role on a namespace ("*": every namespace) for a principal: "user:<sub>", "group:<name>" or "key:<id>". */
+export interface Grant {
+  principal: string;
+  namespace: string;
+  role: GrantRole;
+  grantedBy: string | null;
+  /** When the grant was last set. */
+  createdAt: Date;
+}
+
+export interface NewGrant {
+  principal: string;
+  /** A namespace's name, or "*" for every namespace. */
+  namespace: string;
+  role: GrantRole;
+  grantedBy?: string | null;
+}
+
+export interface GrantStore {
+  /**
+   * Creates or replaces the grant of (principal, namespace). NOT_FOUND if the namespace does not exist
+   * (checked in the same transaction, so a grant never outlives a concurrently deleted namespace).
+   * Grants follow their namespace: a rename carries them along, a deletion removes them.
+   */
+  setGrant(grant: NewGrant): Promise<void>;
+  /** False if there was no such grant. */
+  removeGrant(principal: string, namespace: string): Promise<boolean>;
+  /** Ordered by namespace, then principal. */
+  listGrants(filter?: { namespace?: string; principal?: string }): Promise<Grant[]>;
+  /** The grants of any of these principals (a caller's user, groups and key), for an authorization decision. */
+  grantsFor(principals: string[]): Promise<Grant[]>;
+}
+
+export type AuditOutcome = 'ok' | 'refused' | 'denied' | 'error';
+
+/** One audited call: who did what, where, and how it ended. */
+export interface AuditEvent {
+  /** When it happened (default: when it is stored); a batched writer passes the call's time. */
+  at?: Date;
+  principal: string;
+  /** The OAuth client, when the caller came through one. */
+  clientId?: string | null;
+  /** The tool or command name ("write_knowledge", "keys create"). */
+  action: string;
+  namespace?: string | null;
+  /** The knowledge scope the call touched ("acme:web"). */
+  scope?: string | null;
+  /** Entry (or key) ids the call touched. */
+  ids?: string[] | null;
+  outcome: AuditOutcome;
+  requestId?: string | null;
+  /** The caller's network address. */
+  address?: string | null;
+  /** Anything else worth keeping, as JSON (never secrets or an entry's content). */
+  detail?: Record<string, unknown> | null;
+}
+
+export interface AuditRecord {
+  id: number;
+  at: Date;
+  principal: string;
+  clientId: string | null;
+  action: string;
+  namespace: string | null;
+  scope: string | null;
+  ids: string[] | null;
+  outcome: AuditOutcome;
+  requestId: string | null;
+  address: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+export interface AuditFilter {
+  namespace?: string;
+  principal?: string;
+  /** Events at or after this time. */
+  since?: Date;
+  /** Newest first, at most this many (default 100, at most 10,000). */
+  limit?: number;
+}
+
+export interface AuditStore {
+  appendAudit(event: AuditEvent): Promise<void>;
+  /** All in one statement (one round trip), all or none. */
+  appendAuditBatch(events: AuditEvent[]): Promise<void>;
+  /** Newest first. */
+  listAudit(filter: AuditFilter): Promise<AuditRecord[]>;
+  /** Deletes the events before `before` (the audit trail's only deletion); returns how many. */
+  pruneAudit(before: Date): Promise<number>;
+}

@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'PROTECTED',
   'CYCLE',
   'CONFLICT',
+  /** The caller's credentials do not allow this call (a scope it lacks); a hidden entity is NOT_FOUND instead. */
+  'FORBIDDEN',
   /** The caller cancelled the call (its CallContext's signal aborted); nothing more was done. */
   'CANCELLED',
   'INTERNAL',

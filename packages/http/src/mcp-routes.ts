@@ -11,6 +11,8 @@ import { NodeStreamableHTTPServerTransport as StreamableHTTPServerTransport, toN
 import { isInitializeRequest, isLegacyRequest, type McpHttpHandler, type McpServer, type Transport } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import { RpcCode, sendRpcError } from './json-rpc.js';
+import type { Principal } from '@kaizen/core';
+import './auth/bearer.js'; // req.auth
 import type { ListenIndex } from './listen-index.js';
 import type { SessionRegistry } from './sessions.js';
 
@@ -20,6 +22,8 @@ export const MESSAGES_PATH = '/messages';
 
 /** SSE comment lines keep idle legacy streams open through proxies that cut silent connections. */
 const SSE_KEEPALIVE_MS = 15_000;
+
+const principalOf = (req: Request): Principal | undefined => req.auth?.extra.principal;
 
 const sessionHeader = (req: Request) => {
   const id = req.headers['mcp-session-id'];
@@ -32,7 +36,7 @@ export interface McpRouteOptions {
   handler: McpHttpHandler;
   stateless: boolean;
   /** A 2025-era server (per session, or per request when stateless). */
-  newServer: () => McpServer;
+  newServer: (principal?: Principal) => McpServer;
   listens: ListenIndex;
   onError: (error: Error) => void;
 }
@@ -48,10 +52,10 @@ export function mcpRoutes(options: McpRouteOptions): Router {
       listens.track(req.body, res);
       return sdk(req, res, req.body);
     }
-    if (options.stateless) return statelessLegacy(options.newServer, req, res);
+    if (options.stateless) return statelessLegacy(() => options.newServer(principalOf(req)), req, res);
     const id = sessionHeader(req);
     if (id) {
-      const transport = sessions.get(id);
+      const transport = sessions.get(id, principalOf(req)?.id);
       if (!transport || transport instanceof SSEServerTransport) return sessionNotFound(res, id);
       res.on('close', sessions.track(id));
       return transport.handleRequest(req, res, req.body);
@@ -70,7 +74,7 @@ export function mcpRoutes(options: McpRouteOptions): Router {
     if (sessions.full) {
       return sendRpcError(res, 503, RpcCode.server, `Service Unavailable: ${sessions.maxSessions} sessions are open. Retry later.`);
     }
-    await sessions.serveInitialize((transport) => transport.handleRequest(req, res, req.body));
+    await sessions.serveInitialize(principalOf(req), (transport) => transport.handleRequest(req, res, req.body));
   });
 
   const existing = async (req: Request, res: Response) => {
@@ -80,7 +84,7 @@ export function mcpRoutes(options: McpRouteOptions): Router {
       return sendRpcError(res, 405, RpcCode.server, 'Method Not Allowed: this server runs without sessions (KAIZEN_HTTP_STATELESS), so there is no stream to open or session to end.');
     }
     if (!id) return sendRpcError(res, 400, RpcCode.server, 'Bad Request: the Mcp-Session-Id header is required.');
-    const transport = sessions.get(id);
+    const transport = sessions.get(id, principalOf(req)?.id);
     if (!transport || transport instanceof SSEServerTransport) return sessionNotFound(res, id);
     res.on('close', sessions.track(id));
     await transport.handleRequest(req, res);
@@ -112,7 +116,7 @@ export function legacySseRoutes(sessions: SessionRegistry): Router {
     if (sessions.full) {
       return sendRpcError(res, 503, RpcCode.server, `Service Unavailable: ${sessions.maxSessions} sessions are open. Retry later.`);
     }
-    const transport = await sessions.openSse(MESSAGES_PATH, res as ServerResponse);
+    const transport = await sessions.openSse(MESSAGES_PATH, res as ServerResponse, principalOf(req));
     const keepAlive = setInterval(() => res.write(': keepalive\n\n'), SSE_KEEPALIVE_MS);
     res.on('close', () => clearInterval(keepAlive));
     req.log?.debug({ session: transport.sessionId }, 'sse stream opened');
@@ -120,7 +124,7 @@ export function legacySseRoutes(sessions: SessionRegistry): Router {
   router.post(MESSAGES_PATH, async (req, res) => {
     const id = typeof req.query.sessionId === 'string' ? req.query.sessionId : undefined;
     if (!id) return sendRpcError(res, 400, RpcCode.server, 'Bad Request: the sessionId query parameter is required (from the endpoint event of GET /sse).');
-    const transport = sessions.get(id);
+    const transport = sessions.get(id, principalOf(req)?.id);
     if (!(transport instanceof SSEServerTransport)) return sessionNotFound(res, id);
     const done = sessions.track(id);
     res.on('close', done);

@@ -47,5 +47,9 @@ export function requestLogging(logger: Logger): RequestHandler[] {
   return [http, (req, _res, next) => requestContext.run(req.log, next)];
 }
 
-/** Express rewrites req.url inside mounted middleware; the original is what the client asked for. */
-const url = (req: { url?: string; originalUrl?: string }) => req.originalUrl ?? req.url;
+/**
+ * Express rewrites req.url inside mounted middleware; the original is what the client asked for. A token
+ * a client put in the query string (refused, but still in the URL) is masked: logs never hold credentials.
+ */
+const url = (req: { url?: string; originalUrl?: string }) =>
+  (req.originalUrl ?? req.url)?.replace(/([?&](?:access_token|token|api_key|key)=)[^&#]*/gi, '$1***');

@@ -4,9 +4,15 @@ import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { createMcpHandler } from '@modelcontextprotocol/server';
+import { hasScope, type Authenticator, type KaizenScope } from '@kaizen/auth';
+import type { Principal } from '@kaizen/core';
+import { KaizenError } from '@kaizen/domain';
 import { createKaizenSurface, type KaizenSource, type SurfaceHooks } from '@kaizen/mcp';
+import { requireBearer } from './auth/bearer.js';
+import { metadataRoutes, metadataUrl } from './auth/metadata.js';
+import { requireScopes } from './auth/scope-check.js';
 import { EventLog, type EventLogLimits } from './event-store.js';
-import { createGuard } from './guards.js';
+import { createGuard, isLoopback } from './guards.js';
 import { healthRoutes } from './health.js';
 import { RpcCode, sendRpcError } from './json-rpc.js';
 import { ListenIndex } from './listen-index.js';
@@ -22,6 +28,12 @@ export interface KaizenHttpOptions {
   hooks?: SurfaceHooks;
   /** Reported in serverInfo (the app's package.json version). */
   version?: string;
+  /** OAuth 2.1 resource server: every MCP route needs a bearer token (a JWT, an opaque token, an API key). */
+  auth?: { authenticator: Authenticator; resource: string; publicUrl: string; issuer?: string };
+  /** KAIZEN_AUTH=none, said explicitly: serve without authentication even off loopback (warned at start). */
+  authDisabled?: boolean;
+  /** Each failed authentication (reason only): for metrics. */
+  onAuthFailure?: (reason: string) => void;
   logger: Logger;
   /** Readiness probe of the database (the runtime's checkReady: reachable, migrated). */
   checkDatabase: () => Promise<void>;
@@ -55,9 +67,18 @@ const MCP_PATHS = [MCP_PATH, SSE_PATH, MESSAGES_PATH];
 /** Kaizen's MCP server over HTTP: Streamable HTTP at /mcp, legacy SSE at /sse + /messages, health probes. */
 export async function createKaizenHttpServer(options: KaizenHttpOptions): Promise<KaizenHttpServer> {
   const { logger } = options;
+  if (refuseUnauthenticatedExposure(options.host, Boolean(options.auth), options.authDisabled ?? false)) {
+    logger.warn({ host: options.host }, 'KAIZEN_AUTH=none: serving without authentication on a non-loopback address; anyone who reaches it can change every namespace');
+  }
   const surface = createKaizenSurface(options.kaizen, {
     version: options.version,
     onOperation: options.hooks?.onOperation,
+    allows: (operation, principal) => !operation.scope || hasScope(principal.scopes, operation.scope as KaizenScope),
+    authorize: (operation, ctx) => {
+      if (operation.scope && !hasScope(ctx.principal.scopes, operation.scope as KaizenScope)) {
+        throw new KaizenError('FORBIDDEN', `${operation.name} needs the ${operation.scope} scope, which this token lacks; ask the authorization server for it.`);
+      }
+    },
     onInternalError: (err, operation, ctx) => {
       requestLogger(logger).error({ err: safeError(err), operation: `${operation.kind} ${operation.name}`, request: ctx.requestId }, 'operation failed');
       options.hooks?.onInternalError?.(err, operation, ctx);
@@ -65,12 +86,17 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
   });
   const onError = (err: Error) => logger.debug({ err: safeError(err) }, 'mcp request refused');
   // 2026-07-28 (and, stateless, 2025 too): a fresh server per request, nothing kept between requests.
-  const handler = createMcpHandler(({ era, requestInfo }) => surface.createServer({ era }, { requestId: requestInfo?.headers.get('x-request-id') ?? undefined }), {
-    legacy: 'reject', // 2025-era traffic is routed before it reaches this handler
-    onerror: onError,
-  });
+  const principalOf = (authInfo: { extra?: Record<string, unknown> } | undefined) => authInfo?.extra?.principal as Principal | undefined;
+  const handler = createMcpHandler(
+    ({ era, requestInfo, authInfo }) =>
+      surface.createServer({ era }, { principal: principalOf(authInfo), requestId: requestInfo?.headers.get('x-request-id') ?? undefined }),
+    {
+      legacy: 'reject', // 2025-era traffic is routed before it reaches this handler
+      onerror: onError,
+    },
+  );
   const listens = new ListenIndex(surface.hub, handler.notify);
-  const legacyServer = () => surface.createServer({ era: 'legacy' });
+  const legacyServer = (principal?: Principal) => surface.createServer({ era: 'legacy' }, { principal });
   const sessions = new SessionRegistry({
     newServer: legacyServer,
     events: new EventLog(options.events),
@@ -121,8 +147,17 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
       maxAge: 600,
     }),
   );
+  if (options.auth) app.use(metadataRoutes({ resource: options.auth.resource, issuer: options.auth.issuer }));
   app.use(MCP_PATHS, jsonOnly, express.json({ limit: options.bodyLimitBytes ?? 1024 * 1024 }));
   if (limiter) app.use(MCP_PATHS, limiter.middleware);
+  if (options.auth) {
+    const resourceMetadataUrl = metadataUrl(options.auth.publicUrl);
+    const onFailure = (reason: string, req: express.Request) => {
+      options.onAuthFailure?.(reason);
+      req.log?.warn({ reason }, 'authentication refused');
+    };
+    app.use(MCP_PATHS, requireBearer({ authenticator: options.auth.authenticator, resourceMetadataUrl, onFailure }), requireScopes(resourceMetadataUrl));
+  }
   app.use(mcpRoutes({ sessions, handler, stateless: options.stateless ?? false, newServer: legacyServer, listens, onError }));
   app.use(legacySseRoutes(sessions));
   app.use((req, res) => sendRpcError(res, 404, RpcCode.server, `Not Found: ${req.method} ${req.path}. MCP is served at ${MCP_PATH} (Streamable HTTP) and ${SSE_PATH} (legacy SSE).`));
@@ -168,6 +203,23 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
       await limiter?.close();
     },
   };
+}
+
+/**
+ * A server bound beyond loopback with no authentication would hand every namespace to whoever reaches
+ * it: refused (an Error naming KAIZEN_AUTH) unless KAIZEN_AUTH=none says so. Returns true when it serves
+ * unauthenticated off loopback by that explicit choice, which deserves a warning at every start.
+ * Apps call it before opening the database, so the refusal is immediate.
+ */
+export function refuseUnauthenticatedExposure(host: string, authConfigured: boolean, authDisabled: boolean): boolean {
+  if (authConfigured || isLoopback(host)) return false;
+  if (!authDisabled) {
+    throw new Error(
+      `KAIZEN_AUTH: kaizen-http would let anyone who reaches ${host} read, rewrite and delete every namespace. ` +
+        'Set KAIZEN_AUTH_ISSUER and KAIZEN_PUBLIC_URL (OAuth), or KAIZEN_AUTH=none to serve without authentication anyway.',
+    );
+  }
+  return true;
 }
 
 /** Body parser and unexpected failures end as JSON-RPC errors, never Express's HTML page or a stack. */

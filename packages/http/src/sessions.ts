@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport as StreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import type { McpServer, Transport } from '@modelcontextprotocol/server';
+import type { Principal } from '@kaizen/core';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import type { Logger } from 'pino';
 import type { EventLog, SessionEventStore } from './event-store.js';
 
 interface Session {
   server: McpServer;
+  /** Who opened the session; only that principal's requests reach it (anyone else: not found). */
+  principalId?: string;
   transport: StreamableHTTPServerTransport | SSEServerTransport;
   events?: SessionEventStore;
   /** Requests of this session being served right now (an open stream counts as one). */
@@ -17,7 +20,7 @@ interface Session {
 
 export interface SessionOptions {
   /** A fresh 2025-era MCP server (over the one shared core) per session: the SDK binds a server to one transport. */
-  newServer: () => McpServer;
+  newServer: (principal?: Principal) => McpServer;
   events: EventLog;
   logger: Logger;
   /** Sessions with no request for this long are closed (clients then start a new one, per the spec). */
@@ -53,8 +56,8 @@ export class SessionRegistry {
   }
 
   /** A Streamable HTTP transport whose session registers itself once initialize succeeds. */
-  async openStreamable(): Promise<StreamableHTTPServerTransport> {
-    const server = this.options.newServer();
+  async openStreamable(principal?: Principal): Promise<StreamableHTTPServerTransport> {
+    const server = this.options.newServer(principal);
     const events = this.options.events.forSession();
     let transport: StreamableHTTPServerTransport | undefined = undefined;
     transport = new StreamableHTTPServerTransport({
@@ -63,7 +66,7 @@ export class SessionRegistry {
       // Sent with the priming event: how long a client waits before resuming a dropped stream.
       retryInterval: 1_000,
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { server, transport: transport!, events, active: 0, lastSeen: Date.now() });
+        this.sessions.set(id, { server, transport: transport!, events, active: 0, lastSeen: Date.now(), principalId: principal?.id });
         this.options.logger.info({ session: id, transport: 'streamable-http', sessions: this.sessions.size }, 'session opened');
       },
     });
@@ -82,8 +85,8 @@ export class SessionRegistry {
    * batch) no session was registered: the server and transport are closed at once, so a refused request
    * leaves nothing behind.
    */
-  async serveInitialize(handle: (transport: StreamableHTTPServerTransport) => Promise<void>): Promise<void> {
-    const transport = await this.openStreamable();
+  async serveInitialize(principal: Principal | undefined, handle: (transport: StreamableHTTPServerTransport) => Promise<void>): Promise<void> {
+    const transport = await this.openStreamable(principal);
     try {
       await handle(transport);
     } finally {
@@ -96,19 +99,21 @@ export class SessionRegistry {
   }
 
   /** A legacy SSE session: the GET response is its stream, POST /messages?sessionId= its inbox. */
-  async openSse(endpoint: string, res: ServerResponse): Promise<SSEServerTransport> {
-    const server = this.options.newServer();
+  async openSse(endpoint: string, res: ServerResponse, principal?: Principal): Promise<SSEServerTransport> {
+    const server = this.options.newServer(principal);
     const transport = new SSEServerTransport(endpoint, res);
     const id = transport.sessionId;
-    this.sessions.set(id, { server, transport, active: 1, lastSeen: Date.now() });
+    this.sessions.set(id, { server, transport, active: 1, lastSeen: Date.now(), principalId: principal?.id });
     transport.onclose = () => this.forget(id);
     await server.connect(transport as unknown as Transport);
     this.options.logger.info({ session: id, transport: 'sse', sessions: this.sessions.size }, 'session opened');
     return transport;
   }
 
-  get(id: string): StreamableHTTPServerTransport | SSEServerTransport | undefined {
-    return this.sessions.get(id)?.transport;
+  /** The session's transport, if it exists and belongs to `principalId` (sessions are bound to their opener). */
+  get(id: string, principalId?: string): StreamableHTTPServerTransport | SSEServerTransport | undefined {
+    const session = this.sessions.get(id);
+    return session && session.principalId === principalId ? session.transport : undefined;
   }
 
   /** Marks a request of the session as in progress until `done` is called. */

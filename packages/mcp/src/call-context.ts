@@ -30,7 +30,8 @@ export function callContextFrom(server: McpServer, sdk: ServerContext | undefine
   const traceparent = str(meta[TRACEPARENT_META_KEY]) ?? header('traceparent');
   const tracestate = str(meta[TRACESTATE_META_KEY]) ?? header('tracestate');
   return createCallContext({
-    principal: connection.principal ?? (sdk?.http ? ANONYMOUS_PRINCIPAL : LOCAL_PRINCIPAL),
+    // Each HTTP request carries its own verified principal (a 2025 session's requests too).
+    principal: principalOf(sdk) ?? connection.principal ?? (sdk?.http ? ANONYMOUS_PRINCIPAL : LOCAL_PRINCIPAL),
     requestId: connection.requestId ?? header('x-request-id') ?? (sdk ? `mcp-${String(sdk.mcpReq.id)}` : undefined),
     signal: sdk?.mcpReq.signal,
     trace: { ...(traceparent && { traceparent }), ...(tracestate && { tracestate }) },
@@ -43,4 +44,10 @@ export function callContextFrom(server: McpServer, sdk: ServerContext | undefine
     },
     surface: 'mcp',
   });
+}
+
+/** The principal an HTTP host verified and passed as the request's `authInfo.extra.principal`. */
+export function principalOf(sdk: ServerContext | undefined): Principal | undefined {
+  const principal = (sdk?.http?.authInfo?.extra as { principal?: Principal } | undefined)?.principal;
+  return principal && typeof principal.id === 'string' && Array.isArray(principal.scopes) ? principal : undefined;
 }

@@ -12,7 +12,7 @@ export type { Operation, OperationKind, OperationReport, SurfaceHooks, KaizenSou
 export type { ConnectionInfo } from './call-context.js';
 export { SubscriptionHub, type Watch } from './hub.js';
 export { MAX_SESSION_SUBSCRIPTIONS, MAX_URI_LENGTH } from './session-subscriptions.js';
-export { TOOLS, type ToolDefinition } from './tools.js';
+export { TOOLS, type ToolDefinition, type RequiredScope } from './tools.js';
 export { DEFAULT_RESOURCE_PAGE_SIZE } from './resources.js';
 export { PROMPT_NAMES } from './prompts.js';
 export { DEFAULT_LOG_LEVEL } from './logging.js';

@@ -15,7 +15,8 @@ import {
   type ServerContext,
   type StandardSchemaWithJSON,
 } from '@modelcontextprotocol/server';
-import type { CallContext, KaizenService } from '@kaizen/core';
+import type { CallContext, KaizenService, Principal } from '@kaizen/core';
+import type { RequiredScope } from './tools.js';
 import { callContextFrom, type ConnectionInfo } from './call-context.js';
 import { toClientError, toProtocolError, type ClientError } from './client-errors.js';
 import type { SessionLog } from './logging.js';
@@ -31,6 +32,8 @@ export interface Operation {
   name: string;
   /** Changes data: logged at info to the session (reads at debug). */
   writes?: boolean;
+  /** The OAuth scope the caller needs (reads: kaizen:read). */
+  scope?: RequiredScope;
 }
 
 export interface OperationReport {
@@ -44,6 +47,10 @@ export interface OperationReport {
 export interface SurfaceHooks {
   /** Once per operation, after it ended: metrics, spans and audit hook in here. */
   onOperation?: (report: OperationReport) => void;
+  /** Authorization, before the use case runs: throw (a FORBIDDEN KaizenError) to refuse the call. */
+  authorize?: (operation: Operation, ctx: CallContext) => void | Promise<void>;
+  /** Whether a principal may use an operation at all: tools/list shows only the tools it allows. */
+  allows?: (operation: Operation, principal: Principal) => boolean;
   /** Unexpected failures (not a KaizenError refusal), with their full detail: for the host's log only. */
   onInternalError?: (error: unknown, operation: Operation, ctx: CallContext) => void;
 }
@@ -78,6 +85,7 @@ export class OperationSeam {
     const ctx = callContextFrom(this.server, sdk, this.connection);
     const modern = ctx.client.era === 'modern';
     try {
+      await this.hooks.authorize?.(op, ctx);
       const value = await body(await this.kaizen, ctx);
       this.log.send(sdk, modern, op.writes ? 'info' : 'debug', `${describeOp(op)} ok`);
       this.report(op, ctx, 'ok', started);
@@ -103,10 +111,11 @@ export class OperationSeam {
   tool(
     name: string,
     config: { title: string; description: string; inputSchema: StandardSchemaWithJSON; outputSchema: StandardSchemaWithJSON; annotations: Record<string, unknown> },
-    writes: boolean,
+    access: { writes: boolean; scope: RequiredScope },
     body: (kaizen: KaizenService, args: unknown, ctx: CallContext) => Promise<{ structured: Record<string, unknown>; text: string }>,
   ): void {
-    const op: Operation = { kind: 'tool', name, writes };
+    const op: Operation = { kind: 'tool', name, ...access };
+    if (this.connection.principal && this.hooks.allows && !this.hooks.allows(op, this.connection.principal)) return;
     this.server.registerTool(name, config, async (args: unknown, sdk: ServerContext): Promise<CallToolResult> => {
       const outcome = await this.attempt(op, sdk, (kaizen, ctx) => body(kaizen, args, ctx));
       if (outcome.ok) return { structuredContent: outcome.value.structured, content: [{ type: 'text', text: outcome.value.text }] };
@@ -120,7 +129,7 @@ export class OperationSeam {
     metadata: { title: string; description: string; mimeType: string },
     read: (kaizen: KaizenService, uri: URL, vars: Record<string, string | string[]>, ctx: CallContext) => Promise<{ mimeType: string; text: string }>,
   ): void {
-    const op: Operation = { kind: 'resource', name };
+    const op: Operation = { kind: 'resource', name, scope: 'kaizen:read' };
     const reader = async (uri: URL, vars: Record<string, string | string[]>, sdk: ServerContext) => {
       const content = await this.run(op, sdk, (kaizen, ctx) => read(kaizen, uri, vars, ctx));
       return { contents: [{ uri: uri.href, ...content }] };
@@ -136,7 +145,7 @@ export class OperationSeam {
 
   /** A completion callback: failures (a prefix the store refuses) complete nothing instead of erroring. */
   completion(name: string, fn: (kaizen: KaizenService, value: string, ctx: CallContext) => Promise<string[]>): (value: string) => Promise<string[]> {
-    const op: Operation = { kind: 'completion', name };
+    const op: Operation = { kind: 'completion', name, scope: 'kaizen:read' };
     return async (value: string) => {
       const outcome = await this.attempt(op, undefined, (kaizen, ctx) => fn(kaizen, value, ctx));
       return outcome.ok ? outcome.value : [];
@@ -151,7 +160,7 @@ export class OperationSeam {
     method: M,
     body: (kaizen: KaizenService, params: RequestParams<M>, ctx: CallContext) => Promise<RequestResult<M>>,
   ): void {
-    const op: Operation = { kind: 'request', name: method };
+    const op: Operation = { kind: 'request', name: method, scope: 'kaizen:read' };
     const handler = (request: { params?: unknown }, sdk: ServerContext) =>
       this.run(op, sdk, (kaizen, ctx) => body(kaizen, (request.params ?? {}) as RequestParams<M>, ctx));
     this.server.server.setRequestHandler(method as 'resources/list', handler as never);
@@ -162,7 +171,7 @@ export class OperationSeam {
     config: { title: string; description: string; argsSchema: Args },
     produce: (kaizen: KaizenService, args: StandardSchemaWithJSON.InferOutput<Args>, ctx: CallContext) => Promise<string>,
   ): void {
-    const op: Operation = { kind: 'prompt', name };
+    const op: Operation = { kind: 'prompt', name, scope: 'kaizen:read' };
     this.server.registerPrompt(name, config, (async (args: StandardSchemaWithJSON.InferOutput<Args>, sdk: ServerContext) => {
       const text = await this.run(op, sdk, (kaizen, ctx) => produce(kaizen, args, ctx));
       return { messages: [{ role: 'user' as const, content: { type: 'text' as const, text } }] };

@@ -59,7 +59,12 @@ export interface KaizenSurface {
 export function createKaizenSurface(kaizen: KaizenSource, options: KaizenSurfaceOptions = {}): KaizenSurface {
   const hub = new SubscriptionHub(kaizen);
   const pageSize = Math.max(1, Math.floor(options.resourcePageSize ?? DEFAULT_RESOURCE_PAGE_SIZE));
-  const hooks: SurfaceHooks = { onOperation: options.onOperation, onInternalError: options.onInternalError };
+  const hooks: SurfaceHooks = {
+    onOperation: options.onOperation,
+    onInternalError: options.onInternalError,
+    authorize: options.authorize,
+    allows: options.allows,
+  };
   return {
     hub,
     close: () => hub.close(),
@@ -83,7 +88,7 @@ export function createKaizenSurface(kaizen: KaizenSource, options: KaizenSurface
             outputSchema: tool.output,
             annotations: { title: tool.title, ...tool.annotations },
           },
-          !tool.annotations.readOnlyHint,
+          { writes: !tool.annotations.readOnlyHint, scope: tool.scope },
           async (k, args, ctx) => {
             const output = await tool.run(k, args as never, ctx);
             const text = tool.name === 'get_task_context' ? taskContextText(output as GetTaskContextOutput) : JSON.stringify(output);

@@ -7,8 +7,13 @@ import type { z } from 'zod';
 import type { CallContext, KaizenService } from '@kaizen/core';
 import * as d from '@kaizen/domain';
 
+/** OAuth scopes, hierarchical: kaizen:admin includes kaizen:write, which includes kaizen:read. */
+export type RequiredScope = 'kaizen:read' | 'kaizen:write' | 'kaizen:admin';
+
 export interface ToolDefinition {
   name: string;
+  /** The scope a caller's token needs: reads need read, changes write, renaming or deleting a namespace admin. */
+  scope: RequiredScope;
   title: string;
   description: string;
   input: z.ZodType<Record<string, unknown>>;
@@ -26,6 +31,7 @@ const destructive: ToolAnnotations = { readOnlyHint: false, destructiveHint: tru
 export const TOOLS: ToolDefinition[] = [
   {
     name: 'get_task_context',
+    scope: 'kaizen:read',
     title: 'Get task context',
     description:
       'Call this at the start of every task, before writing code. Returns the team knowledge (conventions, decisions, lessons) ' +
@@ -40,6 +46,7 @@ export const TOOLS: ToolDefinition[] = [
   },
   {
     name: 'write_knowledge',
+    scope: 'kaizen:write',
     title: 'Write knowledge',
     description:
       'Store one piece of lasting team knowledge: a convention, decision, gotcha or lesson learned. One fact per entry; ' +
@@ -54,6 +61,7 @@ export const TOOLS: ToolDefinition[] = [
   },
   {
     name: 'update_knowledge',
+    scope: 'kaizen:write',
     title: 'Update knowledge',
     description:
       'Correct or refine an entry by id: new content, context, scope (move it) or task_size (null clears it). ' +
@@ -65,6 +73,7 @@ export const TOOLS: ToolDefinition[] = [
   },
   {
     name: 'delete_knowledge',
+    scope: 'kaizen:write',
     title: 'Delete knowledge',
     description:
       'Permanently delete an entry by id. Only for entries that are wrong or useless; to hide an entry that a newer one ' +
@@ -76,6 +85,7 @@ export const TOOLS: ToolDefinition[] = [
   },
   {
     name: 'resolve_knowledge_conflict',
+    scope: 'kaizen:write',
     title: 'Resolve knowledge conflict',
     description:
       'When entries contradict each other, keep one (active_id) and suppress the others (suppressed_ids): suppressed ' +
@@ -87,6 +97,7 @@ export const TOOLS: ToolDefinition[] = [
   },
   {
     name: 'get_namespaces',
+    scope: 'kaizen:read',
     title: 'List namespaces and scopes',
     description:
       'List namespaces (organisations or products). style "long" adds their scopes, "details" adds each scope\'s parents. ' +
@@ -98,6 +109,7 @@ export const TOOLS: ToolDefinition[] = [
   },
   {
     name: 'create_namespace',
+    scope: 'kaizen:write',
     title: 'Create namespace',
     description: 'Create a namespace for an organisation or product. It comes with a "default" scope for knowledge that applies to all of it.',
     input: d.CreateNamespaceInput,
@@ -107,6 +119,7 @@ export const TOOLS: ToolDefinition[] = [
   },
   {
     name: 'update_namespace',
+    scope: 'kaizen:admin',
     title: 'Update namespace',
     description: 'Rename a namespace (every scope and entry follows) or change its description. "global" cannot be renamed.',
     input: d.UpdateNamespaceInput,
@@ -116,6 +129,7 @@ export const TOOLS: ToolDefinition[] = [
   },
   {
     name: 'delete_namespace',
+    scope: 'kaizen:admin',
     title: 'Delete namespace',
     description: 'Permanently delete a namespace with all its scopes and entries, suppressed ones included. Returns what was deleted. "global" cannot be deleted.',
     input: d.DeleteNamespaceInput,
@@ -125,6 +139,7 @@ export const TOOLS: ToolDefinition[] = [
   },
   {
     name: 'create_scope',
+    scope: 'kaizen:write',
     title: 'Create scope',
     description:
       'Create a scope "namespace:name" for a project, team or component. It inherits from its namespace default and from ' +
@@ -136,6 +151,7 @@ export const TOOLS: ToolDefinition[] = [
   },
   {
     name: 'update_scope',
+    scope: 'kaizen:write',
     title: 'Update scope',
     description:
       'Rename a scope within its namespace, change its description, or replace its parents (the namespace default is always kept). ' +
@@ -147,6 +163,7 @@ export const TOOLS: ToolDefinition[] = [
   },
   {
     name: 'delete_scope',
+    scope: 'kaizen:write',
     title: 'Delete scope',
     description: 'Permanently delete a scope and its entries. Scopes that inherited from it keep their other parents. Default scopes cannot be deleted.',
     input: d.DeleteScopeInput,

@@ -23,7 +23,8 @@ export function stdioProgram(mainUrl: string): Program<typeof baseSlices> {
   };
 }
 
-export function httpProgram<H extends AnyConfigSlice>(mainUrl: string, httpSlice: H): Program<readonly [...typeof baseSlices, H]> {
+/** `slices`: the HTTP server's own (httpConfig) and any more it reads (authConfig). */
+export function httpProgram<H extends readonly AnyConfigSlice[]>(mainUrl: string, ...slices: H): Program<readonly [...typeof baseSlices, ...H]> {
   return {
     name: 'kaizen-http',
     version: appVersion(mainUrl),
@@ -38,7 +39,7 @@ export function httpProgram<H extends AnyConfigSlice>(mainUrl: string, httpSlice
       '  claude mcp add --transport http kaizen http://127.0.0.1:3400/mcp',
       'Clients that only speak the older HTTP+SSE transport use http://HOST:PORT/sse.',
     ].join('\n'),
-    slices: [...baseSlices, httpSlice] as const,
+    slices: [...baseSlices, ...slices] as const,
   };
 }
 

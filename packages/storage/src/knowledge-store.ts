@@ -41,6 +41,7 @@ import {
   scopeRecords,
 } from './scopes.js';
 import { searchKnowledge } from './search.js';
+import { DrizzleSecurityStore } from './security-store.js';
 import * as browse from './browse.js';
 import { exportConflictsPage, exportKnowledgePage, importBatches } from './bulk.js';
 import { query, queryOne, type Db, type Executor, type Tx } from './sql-util.js';
@@ -74,6 +75,8 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
   readonly db: Db;
   /** Set on PostgreSQL, where several servers may share the database: see ChangeRelay. */
   readonly relay?: ChangeRelay;
+  /** API keys, grants and the audit trail (the ApiKeyStore, GrantStore and AuditStore ports), same database. */
+  readonly security: DrizzleSecurityStore;
   private readonly runMigrations: () => Promise<void>;
   private readonly closeDriver: () => Promise<void>;
   private readonly openSnapshotDb: DrizzleStoreOptions['snapshot'];
@@ -84,6 +87,7 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
     this.closeDriver = options.close;
     this.openSnapshotDb = options.snapshot;
     this.relay = options.relay;
+    this.security = new DrizzleSecurityStore(options.db);
   }
 
   /**
@@ -159,6 +163,11 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
               description = coalesce(${patch.description ?? null}, description), updated_at = now()
             WHERE id = ${id}`,
       );
+      // Grants name their namespace (it may be '*', so no foreign key): they follow the rename. After the
+      // UPDATE above, which holds the namespace's row: a concurrent setGrant has committed or will find none.
+      if (patch.newName !== undefined && patch.newName !== name) {
+        await tx.execute(sql`UPDATE grants SET namespace = ${patch.newName} WHERE namespace = ${name}`);
+      }
     });
   }
 
@@ -173,6 +182,9 @@ export class DrizzleKnowledgeStore implements KnowledgeStore {
                      WHERE s.namespace_id = ${id}) AS knowledge`,
       );
       await tx.execute(sql`DELETE FROM namespaces WHERE id = ${id}`);
+      // Its grants go with it (after the DELETE, for the reason given in updateNamespace): a namespace
+      // created later under the same name must not inherit who could read the old one.
+      await tx.execute(sql`DELETE FROM grants WHERE namespace = ${name}`);
       return { scopes: counts!.scopes, knowledge: counts!.knowledge };
     });
   }

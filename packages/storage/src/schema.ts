@@ -1,8 +1,11 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
+  check,
   customType,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   serial,
@@ -114,3 +117,71 @@ export const knowledgeStats = pgTable('knowledge_stats', {
   id: smallint('id').primaryKey().default(1),
   entries: integer('entries').notNull(),
 });
+
+// ---------- security: API keys, grants, audit trail (migration 0003_security) ----------
+
+/** API keys: only the sha256 of the secret is kept; the key ("kzn_<id>_<secret>") is shown once. */
+export const apiKeys = pgTable('api_keys', {
+  id: text('id').primaryKey(),
+  name: text('name'),
+  /** Who the key acts as ("user:ci-bot"). */
+  principal: text('principal').notNull(),
+  scopes: text('scopes').array().notNull(),
+  secretHash: text('secret_hash').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+});
+
+/**
+ * Roles on namespaces. `namespace` is a name, or '*' for all of them, so it cannot be a foreign key:
+ * the store moves grants with a renamed namespace and removes them with a deleted one, in the same
+ * transaction (knowledge-store.ts).
+ */
+export const grants = pgTable(
+  'grants',
+  {
+    /** "user:<sub>", "group:<name>" or "key:<id>". */
+    principal: text('principal').notNull(),
+    namespace: text('namespace').notNull(),
+    role: text('role').notNull(),
+    grantedBy: text('granted_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.principal, t.namespace] }),
+    index('grants_namespace_idx').on(t.namespace),
+    check('grants_role_check', sql`${t.role} IN ('read', 'write', 'admin')`),
+  ],
+);
+
+/**
+ * The audit trail: append-only. Triggers (in the migration, not expressible here) refuse UPDATE, and
+ * DELETE or TRUNCATE except through kaizen_prune_audit(before), the retention function.
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    principal: text('principal').notNull(),
+    clientId: text('client_id'),
+    /** The tool or command name. */
+    action: text('action').notNull(),
+    namespace: text('namespace'),
+    scope: text('scope'),
+    ids: text('ids').array(),
+    outcome: text('outcome').notNull(),
+    requestId: text('request_id'),
+    address: text('address'),
+    detail: jsonb('detail'),
+  },
+  (t) => [
+    index('audit_events_namespace_at_idx').on(t.namespace, t.at),
+    index('audit_events_principal_at_idx').on(t.principal, t.at),
+    // Retention deletes by time alone.
+    index('audit_events_at_idx').on(t.at),
+    check('audit_events_outcome_check', sql`${t.outcome} IN ('ok', 'refused', 'denied', 'error')`),
+  ],
+);
