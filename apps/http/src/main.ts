@@ -17,6 +17,7 @@ async function main(argv: string[]) {
     version: program.version,
     logger,
     authDisabled: auth.disabledExplicitly,
+    audit: runtime.store.security,
     ...(auth.mode === 'oauth' && {
       auth: {
         authenticator: createAuthenticator({

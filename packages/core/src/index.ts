@@ -5,3 +5,4 @@ export * from './events.js';
 export * from './browse.js';
 export { exportRecords, importRecords, IMPORT_BATCH_SIZE, TRANSFER_PAGE_SIZE, type ImportOptions } from './transfer.js';
 export * from './context.js';
+export { AuditTrail, type AuditTrailOptions } from './audit.js';

@@ -54,6 +54,12 @@ export interface SearchRequest {
   limit: number;
   /** The caller's cancellation: the store checks it before each of its statements. */
   signal?: AbortSignal;
+  /**
+   * The namespaces the caller may read; undefined for all. The chain stops at scopes of other namespaces:
+   * they are not searched and not walked through (their ancestors are reached only by a readable path),
+   * so neither their entries nor the depth they would give count. An unreadable searched scope finds nothing.
+   */
+  readableNamespaces?: string[];
 }
 
 export interface SearchHit {
@@ -78,6 +84,8 @@ export interface PageRequest {
   after?: string;
   limit: number;
   prefix?: string;
+  /** Only rows of these namespaces (filtered in the query, so pages stay full); undefined for all. */
+  readableNamespaces?: string[];
 }
 
 export interface ScopeSummary {
@@ -164,8 +172,11 @@ export interface KnowledgeStore {
   importBatches(batches: AsyncIterable<ImportBatch>, onProgress?: (counts: ImportCounts) => void): Promise<ImportCounts>;
 }
 
-/** The reads of an export. */
-export type SnapshotReader = Pick<KnowledgeStore, 'listNamespaces' | 'listScopes' | 'exportKnowledge' | 'exportConflicts'>;
+/** The reads of an export (knowledgeStatus: which namespace a suppression's winner lives in, for a restricted caller). */
+export type SnapshotReader = Pick<
+  KnowledgeStore,
+  'listNamespaces' | 'listScopes' | 'exportKnowledge' | 'exportConflicts' | 'knowledgeStatus'
+>;
 
 export interface Snapshot {
   reader: SnapshotReader;

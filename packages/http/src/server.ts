@@ -4,10 +4,9 @@ import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { createMcpHandler } from '@modelcontextprotocol/server';
-import { hasScope, type Authenticator, type KaizenScope } from '@kaizen/auth';
-import type { Principal } from '@kaizen/core';
-import { KaizenError } from '@kaizen/domain';
-import { createKaizenSurface, type KaizenSource, type SurfaceHooks } from '@kaizen/mcp';
+import type { Authenticator } from '@kaizen/auth';
+import { AuditTrail, type AuditStore, type Principal } from '@kaizen/core';
+import { auditEventOf, createKaizenSurface, type KaizenSource, type SurfaceHooks } from '@kaizen/mcp';
 import { requireBearer } from './auth/bearer.js';
 import { metadataRoutes, metadataUrl } from './auth/metadata.js';
 import { requireScopes } from './auth/scope-check.js';
@@ -34,6 +33,8 @@ export interface KaizenHttpOptions {
   authDisabled?: boolean;
   /** Each failed authentication (reason only): for metrics. */
   onAuthFailure?: (reason: string) => void;
+  /** The audit trail's table: every change, every call refused for lack of rights, every failed authentication. */
+  audit?: AuditStore;
   logger: Logger;
   /** Readiness probe of the database (the runtime's checkReady: reachable, migrated). */
   checkDatabase: () => Promise<void>;
@@ -70,14 +71,15 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
   if (refuseUnauthenticatedExposure(options.host, Boolean(options.auth), options.authDisabled ?? false)) {
     logger.warn({ host: options.host }, 'KAIZEN_AUTH=none: serving without authentication on a non-loopback address; anyone who reaches it can change every namespace');
   }
+  const trail = options.audit
+    ? new AuditTrail(options.audit, { onError: (err, lost) => logger.error({ err: safeError(err), lost }, 'audit events could not be written') })
+    : undefined;
   const surface = createKaizenSurface(options.kaizen, {
     version: options.version,
-    onOperation: options.hooks?.onOperation,
-    allows: (operation, principal) => !operation.scope || hasScope(principal.scopes, operation.scope as KaizenScope),
-    authorize: (operation, ctx) => {
-      if (operation.scope && !hasScope(ctx.principal.scopes, operation.scope as KaizenScope)) {
-        throw new KaizenError('FORBIDDEN', `${operation.name} needs the ${operation.scope} scope, which this token lacks; ask the authorization server for it.`);
-      }
+    onOperation: (report) => {
+      const event = trail && auditEventOf(report);
+      if (event) trail.record(event);
+      options.hooks?.onOperation?.(report);
     },
     onInternalError: (err, operation, ctx) => {
       requestLogger(logger).error({ err: safeError(err), operation: `${operation.kind} ${operation.name}`, request: ctx.requestId }, 'operation failed');
@@ -155,8 +157,13 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
     const onFailure = (reason: string, req: express.Request) => {
       options.onAuthFailure?.(reason);
       req.log?.warn({ reason }, 'authentication refused');
+      trail?.record({ principal: 'anonymous', action: 'authenticate', outcome: 'denied', address: req.ip ?? null, requestId: String(req.id ?? ''), detail: { reason } });
     };
-    app.use(MCP_PATHS, requireBearer({ authenticator: options.auth.authenticator, resourceMetadataUrl, onFailure }), requireScopes(resourceMetadataUrl));
+    const onDenied = (req: express.Request, action: string, needed: string) => {
+      const principal = req.auth?.extra.principal;
+      trail?.record({ principal: principal?.id ?? 'anonymous', clientId: principal?.clientId ?? null, action, outcome: 'denied', address: req.ip ?? null, requestId: String(req.id ?? ''), detail: { needed } });
+    };
+    app.use(MCP_PATHS, requireBearer({ authenticator: options.auth.authenticator, resourceMetadataUrl, onFailure }), requireScopes(resourceMetadataUrl, onDenied));
   }
   app.use(mcpRoutes({ sessions, handler, stateless: options.stateless ?? false, newServer: legacyServer, listens, onError }));
   app.use(legacySseRoutes(sessions));
@@ -196,6 +203,7 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
       }
       await sessions.closeAll();
       await handler.close().catch(() => undefined);
+      await trail?.close();
       listens.close();
       surface.close();
       http.closeAllConnections();

@@ -15,8 +15,9 @@ import {
   type ServerContext,
   type StandardSchemaWithJSON,
 } from '@modelcontextprotocol/server';
-import type { CallContext, KaizenService, Principal } from '@kaizen/core';
-import type { RequiredScope } from './tools.js';
+import type { CallContext, KaizenService } from '@kaizen/core';
+import { KaizenError } from '@kaizen/domain';
+import { scopeAllows, type RequiredScope } from './tools.js';
 import { callContextFrom, type ConnectionInfo } from './call-context.js';
 import { toClientError, toProtocolError, type ClientError } from './client-errors.js';
 import type { SessionLog } from './logging.js';
@@ -39,7 +40,12 @@ export interface Operation {
 export interface OperationReport {
   operation: Operation;
   ctx: CallContext;
-  outcome: 'ok' | 'refused' | 'error';
+  /** denied: the caller lacks the rights (FORBIDDEN); refused: bad input, missing entity; error: our failure. */
+  outcome: 'ok' | 'refused' | 'denied' | 'error';
+  /** The KaizenError code of a refusal. */
+  code?: string;
+  /** A tool's arguments as the client sent them (for the audit trail's targets; never logged whole). */
+  args?: unknown;
   durationMs: number;
 }
 
@@ -49,8 +55,6 @@ export interface SurfaceHooks {
   onOperation?: (report: OperationReport) => void;
   /** Authorization, before the use case runs: throw (a FORBIDDEN KaizenError) to refuse the call. */
   authorize?: (operation: Operation, ctx: CallContext) => void | Promise<void>;
-  /** Whether a principal may use an operation at all: tools/list shows only the tools it allows. */
-  allows?: (operation: Operation, principal: Principal) => boolean;
   /** Unexpected failures (not a KaizenError refusal), with their full detail: for the host's log only. */
   onInternalError?: (error: unknown, operation: Operation, ctx: CallContext) => void;
 }
@@ -80,28 +84,34 @@ export class OperationSeam {
     op: Operation,
     sdk: ServerContext | undefined,
     body: (kaizen: KaizenService, ctx: CallContext) => Promise<T>,
+    args?: unknown,
   ): Promise<{ ok: true; value: T } | { ok: false; error: ClientError }> {
     const started = performance.now();
     const ctx = callContextFrom(this.server, sdk, this.connection);
     const modern = ctx.client.era === 'modern';
     try {
+      if (op.scope && !scopeAllows(ctx.principal.scopes, op.scope)) {
+        throw new KaizenError('FORBIDDEN', `${op.name} needs the ${op.scope} scope, which this caller's token lacks; ask the authorization server for it.`);
+      }
       await this.hooks.authorize?.(op, ctx);
       const value = await body(await this.kaizen, ctx);
       this.log.send(sdk, modern, op.writes ? 'info' : 'debug', `${describeOp(op)} ok`);
-      this.report(op, ctx, 'ok', started);
+      this.report({ operation: op, ctx, outcome: 'ok', args }, started);
       return { ok: true, value };
     } catch (error) {
       const mapped = toClientError(error, describeOp(op));
       if (!mapped.refused) this.hooks.onInternalError?.(error, op, ctx);
       this.log.send(sdk, modern, mapped.refused ? 'warning' : 'error', `${describeOp(op)} failed: ${mapped.text}`);
-      this.report(op, ctx, mapped.refused ? 'refused' : 'error', started);
+      const code = (error as { code?: unknown }).code;
+      const outcome = !mapped.refused ? 'error' : code === 'FORBIDDEN' ? 'denied' : 'refused';
+      this.report({ operation: op, ctx, outcome, args, ...(typeof code === 'string' && { code }) }, started);
       return { ok: false, error: mapped };
     }
   }
 
-  private report(operation: Operation, ctx: CallContext, outcome: OperationReport['outcome'], started: number) {
+  private report(report: Omit<OperationReport, 'durationMs'>, started: number) {
     try {
-      this.hooks.onOperation?.({ operation, ctx, outcome, durationMs: performance.now() - started });
+      this.hooks.onOperation?.({ ...report, durationMs: performance.now() - started });
     } catch {
       // A failing hook must not fail the call.
     }
@@ -115,9 +125,10 @@ export class OperationSeam {
     body: (kaizen: KaizenService, args: unknown, ctx: CallContext) => Promise<{ structured: Record<string, unknown>; text: string }>,
   ): void {
     const op: Operation = { kind: 'tool', name, ...access };
-    if (this.connection.principal && this.hooks.allows && !this.hooks.allows(op, this.connection.principal)) return;
+    // tools/list shows only what the caller's scopes allow (a session's or a request's principal).
+    if (this.connection.principal && !scopeAllows(this.connection.principal.scopes, access.scope)) return;
     this.server.registerTool(name, config, async (args: unknown, sdk: ServerContext): Promise<CallToolResult> => {
-      const outcome = await this.attempt(op, sdk, (kaizen, ctx) => body(kaizen, args, ctx));
+      const outcome = await this.attempt(op, sdk, (kaizen, ctx) => body(kaizen, args, ctx), args);
       if (outcome.ok) return { structuredContent: outcome.value.structured, content: [{ type: 'text', text: outcome.value.text }] };
       return { isError: true, content: [{ type: 'text', text: outcome.error.text }] };
     });

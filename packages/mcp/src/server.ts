@@ -63,7 +63,6 @@ export function createKaizenSurface(kaizen: KaizenSource, options: KaizenSurface
     onOperation: options.onOperation,
     onInternalError: options.onInternalError,
     authorize: options.authorize,
-    allows: options.allows,
   };
   return {
     hub,

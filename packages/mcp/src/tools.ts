@@ -10,6 +10,14 @@ import * as d from '@kaizen/domain';
 /** OAuth scopes, hierarchical: kaizen:admin includes kaizen:write, which includes kaizen:read. */
 export type RequiredScope = 'kaizen:read' | 'kaizen:write' | 'kaizen:admin';
 
+const SCOPE_ORDER: RequiredScope[] = ['kaizen:read', 'kaizen:write', 'kaizen:admin'];
+
+/** Whether granted scopes cover `needed`: each scope includes the ones before it in SCOPE_ORDER. */
+export function scopeAllows(granted: readonly string[], needed: RequiredScope): boolean {
+  const rank = SCOPE_ORDER.indexOf(needed);
+  return granted.some((scope) => SCOPE_ORDER.indexOf(scope as RequiredScope) >= rank);
+}
+
 export interface ToolDefinition {
   name: string;
   /** The scope a caller's token needs: reads need read, changes write, renaming or deleting a namespace admin. */

@@ -1,9 +1,10 @@
 /**
  * Read-only queries behind the MCP resources and completions: keyset pages (so that resources/list stays
  * cheap on large stores), entry counts and conflict status. Keys sort with COLLATE "C" (byte order) so
- * that PGlite and PostgreSQL page identically whatever the database's locale.
+ * that PGlite and PostgreSQL page identically whatever the database's locale. A page restricted to the
+ * caller's readable namespaces (PageRequest.readableNamespaces) is filtered in the query.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { parseScope } from '@kaizen/domain';
 import type { KnowledgeListing, KnowledgeStatus, NamespaceRecord, PageRequest, ScopeSummary } from '@kaizen/core';
 import { query, textArray, type Executor } from './sql-util.js';
@@ -11,12 +12,19 @@ import { toKnowledgeRecord, type KnowledgeRow } from './rows.js';
 
 const maybe = (value: string | undefined) => value ?? null;
 
+/**
+ * `AND <column> = ANY(readable)` when the page is restricted to readable namespaces (in the query, so a
+ * page is full of rows the caller may see); nothing when it is not.
+ */
+const readableOnly = (column: SQL, readable: readonly string[] | undefined): SQL =>
+  readable === undefined ? sql`` : sql` AND ${column} = ANY(${textArray(readable)})`;
+
 export function pageNamespaces(db: Executor, page: PageRequest): Promise<NamespaceRecord[]> {
   return query<NamespaceRecord>(
     db,
     sql`SELECT name, description FROM namespaces
         WHERE (${maybe(page.after)}::text IS NULL OR name COLLATE "C" > ${maybe(page.after)})
-          AND (${maybe(page.prefix)}::text IS NULL OR starts_with(name, ${maybe(page.prefix)}))
+          AND (${maybe(page.prefix)}::text IS NULL OR starts_with(name, ${maybe(page.prefix)}))${readableOnly(sql`name`, page.readableNamespaces)}
         ORDER BY name COLLATE "C" LIMIT ${page.limit}`,
   );
 }
@@ -30,7 +38,7 @@ export function pageScopes(db: Executor, page: PageRequest & { namespace?: strin
         WHERE (${maybe(page.after)}::text IS NULL OR q.scope COLLATE "C" > ${maybe(page.after)})
           AND (${maybe(page.namespace)}::text IS NULL OR q.namespace = ${maybe(page.namespace)})
           AND (${maybe(page.prefix)}::text IS NULL OR starts_with(q.scope, ${maybe(page.prefix)})
-               OR starts_with(q.name, ${maybe(page.prefix)}))
+               OR starts_with(q.name, ${maybe(page.prefix)}))${readableOnly(sql`q.namespace`, page.readableNamespaces)}
         ORDER BY q.scope COLLATE "C" LIMIT ${page.limit}`,
   );
 }
@@ -48,7 +56,7 @@ export async function pageKnowledge(db: Executor, page: PageRequest & { scope?: 
         FROM knowledge k JOIN scopes s ON s.id = k.scope_id JOIN namespaces n ON n.id = s.namespace_id
         WHERE (${maybe(page.after)}::text IS NULL OR k.id COLLATE "C" > ${maybe(page.after)})
           AND (${maybe(page.prefix)}::text IS NULL OR starts_with(k.id, ${maybe(page.prefix)}))
-          AND (${maybe(ref?.namespace)}::text IS NULL OR (n.name = ${maybe(ref?.namespace)} AND s.name = ${maybe(ref?.name)}))
+          AND (${maybe(ref?.namespace)}::text IS NULL OR (n.name = ${maybe(ref?.namespace)} AND s.name = ${maybe(ref?.name)}))${readableOnly(sql`n.name`, page.readableNamespaces)}
         ORDER BY k.id COLLATE "C" LIMIT ${page.limit}`,
   );
   return rows.map((r) => ({ ...toKnowledgeRecord(r), suppressed: r.suppressed }));

@@ -52,14 +52,11 @@ export async function loadTermStatistics(
   scopeId: number,
   queries: readonly string[],
   r: Ranking,
+  readableNamespaces?: readonly string[],
 ): Promise<TermStatistics> {
   const row = await queryOne<{ forms: TermForm[] | null; chain: ChainScope[] | null }>(
     db,
-    sql`WITH RECURSIVE chain(id, depth) AS (
-          SELECT ${scopeId}::int, 0
-          UNION
-          SELECT sp.parent_id, c.depth + 1 FROM scope_parents sp JOIN chain c ON sp.scope_id = c.id WHERE c.depth < 64
-        ),
+    sql`WITH RECURSIVE chain(id, depth) AS (${chainSteps(scopeId, readableNamespaces)}),
         ancestors AS (
           SELECT a.id, a.depth, CASE
               WHEN a.depth = 0 THEN ${r.boostOwn}::float8
@@ -70,6 +67,10 @@ export async function loadTermStatistics(
           FROM (SELECT id, min(depth) AS depth FROM chain GROUP BY id) a
           JOIN scopes s ON s.id = a.id JOIN namespaces n ON n.id = s.namespace_id
         ),
+        -- Term statistics (document frequencies, corpus size) are those of the whole corpus, hidden
+        -- namespaces included: computing them per reader would mean scanning the readable entries' vectors
+        -- at every search. They are aggregates over every entry and name none: no entry, scope or namespace
+        -- a reader cannot see comes out of them, only the weights of the terms it searched for.
         corpus AS (SELECT greatest(coalesce((SELECT entries FROM knowledge_stats WHERE id = 1), 0), 1)::float8 AS n),
         slots AS (
           SELECT DISTINCT u.qi, t.term, coalesce(kt.df, 0) AS df
@@ -99,4 +100,27 @@ export async function loadTermStatistics(
                (SELECT json_agg(a ORDER BY a.depth, a.id) FROM ancestors a) AS chain`,
   );
   return { forms: row?.forms ?? [], chain: row?.chain ?? [] };
+}
+
+/**
+ * The recursive steps of the scope chain. With readable namespaces, the chain keeps to them: the searched
+ * scope counts only if its namespace is readable, and a parent in another namespace is neither searched
+ * nor walked through, so an ancestor reachable only through a hidden scope is left out too and depths
+ * are those of the readable paths (boosts and depths never depend on what the reader cannot see). Without
+ * (undefined), the plain walk: no join on the hot path of unrestricted callers.
+ */
+function chainSteps(scopeId: number, readableNamespaces: readonly string[] | undefined): SQL {
+  if (readableNamespaces === undefined) {
+    return sql`SELECT ${scopeId}::int, 0
+          UNION
+          SELECT sp.parent_id, c.depth + 1 FROM scope_parents sp JOIN chain c ON sp.scope_id = c.id WHERE c.depth < 64`;
+  }
+  const readable = textArray(readableNamespaces);
+  return sql`SELECT s.id, 0 FROM scopes s JOIN namespaces n ON n.id = s.namespace_id
+            WHERE s.id = ${scopeId}::int AND n.name = ANY(${readable})
+          UNION
+          SELECT sp.parent_id, c.depth + 1
+          FROM scope_parents sp JOIN chain c ON sp.scope_id = c.id
+          JOIN scopes ps ON ps.id = sp.parent_id JOIN namespaces pn ON pn.id = ps.namespace_id
+          WHERE c.depth < 64 AND pn.name = ANY(${readable})`;
 }

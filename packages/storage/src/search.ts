@@ -16,11 +16,14 @@ import { query, type Executor } from './sql-util.js';
  * counting fully and one in `content` at contentWeight; the queries of a task combine as a noisy-or, so
  * that an entry matched by several queries outranks one matched by a single query. Entries under
  * minRelevance are dropped; the rest are scaled by how specific their scope is in the chain.
+ *
+ * `request.readableNamespaces` restricts the chain in SQL (search-terms.ts): the candidates are the
+ * entries of readable scopes only, so the limit, the order and the depths never count a hidden entry.
  */
 export async function searchKnowledge(db: Executor, scopeId: number, request: SearchRequest): Promise<SearchHit[]> {
   const r: Ranking = RANKING;
   throwIfCancelled(request.signal, 'search');
-  const { forms, chain } = await guard('search.terms', () => loadTermStatistics(db, scopeId, request.queries, r));
+  const { forms, chain } = await guard('search.terms', () => loadTermStatistics(db, scopeId, request.queries, r, request.readableNamespaces));
   const plan = planSearch(forms);
   if (!plan || !chain.length) return [];
   const size = request.taskSize ? taskSizeRank(request.taskSize) : null;

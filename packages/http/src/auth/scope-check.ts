@@ -20,7 +20,15 @@ export function scopeNeeded(message: unknown): KaizenScope | undefined {
   return typeof method === 'string' && READS.has(method) ? 'kaizen:read' : undefined;
 }
 
-export function requireScopes(resourceMetadataUrl: string): RequestHandler {
+/** A call refused for lack of scope: what it was and which scope it needed (for the audit trail). */
+export type OnDenied = (req: Parameters<RequestHandler>[0], action: string, needed: KaizenScope) => void;
+
+const actionOf = (message: unknown) => {
+  const { method, params } = (message ?? {}) as { method?: unknown; params?: { name?: unknown } };
+  return method === 'tools/call' ? String(params?.name) : String(method);
+};
+
+export function requireScopes(resourceMetadataUrl: string, onDenied?: OnDenied): RequestHandler {
   return (req, res, next) => {
     const granted = req.auth?.scopes ?? [];
     const messages: unknown[] = Array.isArray(req.body) ? req.body : [req.body];
@@ -28,6 +36,10 @@ export function requireScopes(resourceMetadataUrl: string): RequestHandler {
     if (missing.length === 0) return next();
     // Every scope the caller needs for this request: what it has, plus the highest it lacks.
     const highest = missing.sort((a, b) => expandScopes([b]).length - expandScopes([a]).length)[0]!;
+    for (const message of messages) {
+      const needed = scopeNeeded(message);
+      if (needed && !hasScope(granted, needed)) onDenied?.(req, actionOf(message), needed);
+    }
     const needed = [...new Set([...expandScopes(granted), ...expandScopes([highest])])].join(' ');
     res.setHeader('WWW-Authenticate', challenge(resourceMetadataUrl, { error: 'insufficient_scope', scope: needed, error_description: `this call needs ${highest}` }));
     res.status(403).json({ error: 'insufficient_scope', error_description: `this call needs the ${highest} scope; ask the authorization server for: ${needed}` });
