@@ -118,3 +118,18 @@ export const authConfig = {
     groupsClaim: v.KAIZEN_AUTH_GROUPS_CLAIM,
   }),
 };
+
+/**
+ * The stdio server's slice: stdio takes credentials from the environment, never OAuth. Unset, the local
+ * user owns everything; a Kaizen API key makes a stdio server on a shared PostgreSQL act as that key's
+ * principal with its scopes and grants. Not checked here: loadConfig would quote the value of a refused
+ * variable, and the key is a secret. The server verifies it once the database is open.
+ */
+export const stdioAuthConfig = {
+  name: 'stdioAuth' as const,
+  schema: z.object({ KAIZEN_API_KEY: z.string().optional() }),
+  describe: {
+    KAIZEN_API_KEY: 'a Kaizen API key (kzn_..., from `kaizen keys create`): act as its principal instead of the local owner',
+  },
+  read: (v: { KAIZEN_API_KEY?: string }) => ({ apiKey: v.KAIZEN_API_KEY || undefined }),
+};

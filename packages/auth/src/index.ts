@@ -9,4 +9,4 @@ export type { AuthenticatedPrincipal } from './principal.js';
 export { generateApiKey, parseApiKey, hashApiKeySecret, type ApiKeyRecord, type ApiKeyLookup } from './api-keys.js';
 export { createAuthenticator, type Authenticator, type AuthenticatorOptions } from './authenticator.js';
 export { protectedResourceMetadata } from './metadata.js';
-export { authConfig, type AuthSettings } from './config.js';
+export { authConfig, stdioAuthConfig, type AuthSettings } from './config.js';

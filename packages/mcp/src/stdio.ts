@@ -6,12 +6,15 @@
  */
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { McpServer } from '@modelcontextprotocol/server';
+import type { ConnectionInfo } from './call-context.js';
 import type { Watch } from './hub.js';
 import { createKaizenSurface, type KaizenSurfaceOptions } from './server.js';
 import type { KaizenSource } from './seam.js';
 import { KaizenStdioTransport, type StdioListenHooks } from './stdio-transport.js';
 
 export interface KaizenStdioOptions extends KaizenSurfaceOptions {
+  /** Who calls: unset, the local owner; the app fills `principal` in once an API key is verified. */
+  connection?: ConnectionInfo;
   /** A message refused by the transport, an SDK error: for the host's log. */
   onTransportError?: (reason: string) => void;
   stdin?: NodeJS.ReadableStream;
@@ -52,7 +55,7 @@ export function serveKaizenStdio(kaizen: KaizenSource, options: KaizenStdioOptio
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
   const handle = serveStdio(
     ({ era }) => {
-      const server = surface.createServer({ era });
+      const server = surface.createServer({ era }, options.connection);
       if (era === 'modern') modern = server;
       return server;
     },

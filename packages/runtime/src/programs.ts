@@ -7,7 +7,8 @@ import { redactSecrets } from './redact.js';
 /** What every program that opens a database reads: storage and logging. */
 export const baseSlices = [storageConfig, loggingConfig] as const;
 
-export function stdioProgram(mainUrl: string): Program<typeof baseSlices> {
+/** `slices`: any the stdio server reads beyond storage and logging (stdioAuthConfig). */
+export function stdioProgram<X extends readonly AnyConfigSlice[]>(mainUrl: string, ...slices: X): Program<readonly [...typeof baseSlices, ...X]> {
   const mainPath = mainPathOf(mainUrl);
   return {
     name: 'kaizen-mcp',
@@ -19,7 +20,7 @@ export function stdioProgram(mainUrl: string): Program<typeof baseSlices> {
       'coding agents. An MCP client starts this program itself and speaks JSON-RPC with it on stdin and stdout; ' +
       'logs are JSON lines on stderr.',
     connect: stdioConnectHelp(mainPath),
-    slices: baseSlices,
+    slices: [...baseSlices, ...slices] as const,
   };
 }
 

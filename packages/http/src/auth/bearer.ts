@@ -34,12 +34,14 @@ declare global {
   }
 }
 
-export const toPrincipal = (p: AuthenticatedPrincipal): Principal => ({
-  id: p.id,
-  scopes: p.scopes,
-  groups: p.groups,
-  ...(p.clientId !== undefined && { clientId: p.clientId }),
-});
+/**
+ * The core's principal. An API key acts as the principal it was created for (`user:ci-bot`, with that
+ * user's grants); the key itself is the client (`key:<id>`), as the audit trail records it.
+ */
+export const toPrincipal = (p: AuthenticatedPrincipal): Principal =>
+  p.via === 'api-key'
+    ? { id: p.subject, scopes: p.scopes, groups: p.groups, clientId: p.id }
+    : { id: p.id, scopes: p.scopes, groups: p.groups, ...(p.clientId !== undefined && { clientId: p.clientId }) };
 
 const quote = (value: string) => `"${value.replace(/["\\]/g, '')}"`;
 
