@@ -1,8 +1,9 @@
 import { authConfig, createAuthenticator } from '@kaizen/auth';
+import { consentConfig } from '@kaizen/mcp';
 import { createKaizenHttpServer, httpConfig, refuseUnauthenticatedExposure } from '@kaizen/http';
 import { createLogger, formatStartupError, httpProgram, loadConfig, printHelpOrVersion, startKaizen } from '@kaizen/runtime';
 
-const program = httpProgram(import.meta.url, httpConfig, authConfig);
+const program = httpProgram(import.meta.url, httpConfig, authConfig, consentConfig);
 
 // Wiring only: configuration -> store -> core -> HTTP server (one MCP server per session over one core).
 async function main(argv: string[]) {
@@ -18,6 +19,7 @@ async function main(argv: string[]) {
     logger,
     authDisabled: auth.disabledExplicitly,
     audit: runtime.store.security,
+    consent: config.consent,
     ...(auth.mode === 'oauth' && {
       auth: {
         authenticator: createAuthenticator({

@@ -29,7 +29,7 @@ export interface RunningServer {
 
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
   const proc = spawn(process.execPath, [SERVER], {
-    env: { PATH: process.env.PATH ?? '', KAIZEN_HTTP_PORT: '0', KAIZEN_LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', KAIZEN_HTTP_PORT: '0', KAIZEN_LOG_LEVEL: 'info', KAIZEN_CONFIRM: 'never', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];

@@ -1,9 +1,9 @@
 import { createAuthenticator, stdioAuthConfig } from '@kaizen/auth';
 import type { Principal } from '@kaizen/core';
-import { serveKaizenStdio, type ConnectionInfo } from '@kaizen/mcp';
+import { consentConfig, serveKaizenStdio, type ConnectionInfo } from '@kaizen/mcp';
 import { createLogger, formatStartupError, safeErrorFields, loadConfig, printHelpOrVersion, startKaizen, stdioBanner, stdioProgram } from '@kaizen/runtime';
 
-const program = stdioProgram(import.meta.url, stdioAuthConfig);
+const program = stdioProgram(import.meta.url, stdioAuthConfig, consentConfig);
 
 // Wiring only: configuration -> store -> core -> MCP server -> stdio. Logs go to stderr.
 async function main(argv: string[]) {
@@ -22,6 +22,7 @@ async function main(argv: string[]) {
     ready,
     {
       connection,
+      consent: config.consent,
       version: program.version,
       onInternalError: (err, operation, ctx) =>
         logger.error({ err: safeErrorFields(err), operation: `${operation.kind} ${operation.name}`, request: ctx.requestId }, 'operation failed'),

@@ -36,7 +36,7 @@ async function connectExplaining<T extends PipedTransport>(
   env: Record<string, string>,
   connect: (transport: T) => Promise<void>,
 ): Promise<() => string> {
-  const transport = make({ command: process.execPath, args: [SERVER], env: { PATH: process.env.PATH ?? '', KAIZEN_LOG_LEVEL: 'warn', ...env }, stderr: 'pipe' });
+  const transport = make({ command: process.execPath, args: [SERVER], env: { PATH: process.env.PATH ?? '', KAIZEN_LOG_LEVEL: 'warn', KAIZEN_CONFIRM: 'never', ...env }, stderr: 'pipe' });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'CONFLICT',
   /** The caller's credentials do not allow this call (a scope it lacks); a hidden entity is NOT_FOUND instead. */
   'FORBIDDEN',
+  /** A destructive call needs the user's confirmation: the message carries the preview and a confirm token. */
+  'CONFIRMATION_REQUIRED',
   /** The caller cancelled the call (its CallContext's signal aborted); nothing more was done. */
   'CANCELLED',
   'INTERNAL',

@@ -8,6 +8,16 @@ import { ContentSchema, ContextSchema, KnowledgeIdSchema, TaskSizeSchema } from 
 import { safeText, strictInput, stringList } from './input.js';
 
 // ---------- namespaces ----------
+/**
+ * The one-time token a destructive call's preview hands out, for clients that cannot ask their user
+ * (elicitation): calling again with it confirms that exact call. The surface checks it; the core ignores it.
+ */
+export const ConfirmSchema = z
+  .string()
+  .max(512)
+  .optional()
+  .describe('Only when a previous call answered CONFIRMATION_REQUIRED: the confirm token it returned, after the user agreed.');
+
 export const NamespaceStyleSchema = z.enum(['short', 'long', 'details'], {
   message: 'invalid style: use "short", "long" or "details"',
 });
@@ -44,6 +54,7 @@ export const UpdateNamespaceInput = strictInput({
   name: NameSchema.describe('Current namespace name.'),
   new_name: NameSchema.optional().describe('New name; every scope and entry follows the rename.'),
   description: DescriptionSchema.optional().describe('New description.'),
+  confirm: ConfirmSchema,
 })
   .refine((v) => v.new_name !== undefined || v.description !== undefined, {
     message: 'nothing to update: pass new_name, description, or both',
@@ -51,7 +62,7 @@ export const UpdateNamespaceInput = strictInput({
   });
 export const UpdateNamespaceOutput = NamespaceOutput;
 
-export const DeleteNamespaceInput = strictInput({ name: NameSchema.describe('Namespace to delete with all its scopes and entries.') });
+export const DeleteNamespaceInput = strictInput({ name: NameSchema.describe('Namespace to delete with all its scopes and entries.'), confirm: ConfirmSchema });
 export const DeleteNamespaceOutput = z.object({
   name: z.string(),
   scopes_count: z.number().int(),
@@ -81,6 +92,7 @@ export const UpdateScopeInput = strictInput({
   new_scope: QualifiedScopeSchema.optional().describe('New qualified name, in the same namespace.'),
   description: DescriptionSchema.optional(),
   parents: ParentsSchema.optional().describe('Replaces the parent list; "namespace:default" is kept.'),
+  confirm: ConfirmSchema,
 })
   .refine((v) => v.new_scope !== undefined || v.description !== undefined || v.parents !== undefined, {
     message: 'nothing to update: pass new_scope, description or parents',
@@ -88,7 +100,7 @@ export const UpdateScopeInput = strictInput({
   });
 export const UpdateScopeOutput = ScopeOutput;
 
-export const DeleteScopeInput = strictInput({ scope: QualifiedScopeSchema.describe('The scope to delete with its entries.') });
+export const DeleteScopeInput = strictInput({ scope: QualifiedScopeSchema.describe('The scope to delete with its entries.'), confirm: ConfirmSchema });
 export const DeleteScopeOutput = z.object({ scope: z.string(), knowledge_deleted: z.number().int() });
 
 // ---------- knowledge ----------
@@ -121,7 +133,7 @@ export const UpdateKnowledgeInput = strictInput({
   );
 export const UpdateKnowledgeOutput = KnowledgeRefOutput;
 
-export const DeleteKnowledgeInput = strictInput({ id: KnowledgeIdSchema });
+export const DeleteKnowledgeInput = strictInput({ id: KnowledgeIdSchema, confirm: ConfirmSchema });
 export const DeleteKnowledgeOutput = z.object({ id: z.string() });
 
 export const ResolveConflictInput = strictInput({

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { Authenticator } from '@kaizen/auth';
 import { AuditTrail, type AuditStore, type Principal } from '@kaizen/core';
-import { auditEventOf, createKaizenSurface, type KaizenSource, type SurfaceHooks } from '@kaizen/mcp';
+import { auditEventOf, createKaizenSurface, type ConsentOptions, type KaizenSource, type SurfaceHooks } from '@kaizen/mcp';
 import { requireBearer } from './auth/bearer.js';
 import { metadataRoutes, metadataUrl } from './auth/metadata.js';
 import { requireScopes } from './auth/scope-check.js';
@@ -35,6 +35,8 @@ export interface KaizenHttpOptions {
   onAuthFailure?: (reason: string) => void;
   /** The audit trail's table: every change, every call refused for lack of rights, every failed authentication. */
   audit?: AuditStore;
+  /** Consent for destructive calls (default: ask the user). */
+  consent?: ConsentOptions;
   logger: Logger;
   /** Readiness probe of the database (the runtime's checkReady: reachable, migrated). */
   checkDatabase: () => Promise<void>;
@@ -76,6 +78,7 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
     : undefined;
   const surface = createKaizenSurface(options.kaizen, {
     version: options.version,
+    consent: options.consent,
     onOperation: (report) => {
       const event = trail && auditEventOf(report);
       if (event) trail.record(event);

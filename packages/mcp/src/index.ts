@@ -21,3 +21,5 @@ export { KaizenStdioTransport, MAX_STDIO_MESSAGE_BYTES } from './stdio-transport
 export * from './uris.js';
 export { serveKaizenStdio, type KaizenStdioOptions, type KaizenStdioServer } from './stdio.js';
 export { auditEventOf } from './audit-events.js';
+export { ConsentGate, needsConsent, type ConfirmMode, type ConsentOptions } from './consent.js';
+export { consentConfig } from './config.js';

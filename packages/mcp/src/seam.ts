@@ -8,6 +8,7 @@
 import {
   ResourceTemplate,
   type CallToolResult,
+  type InputRequiredResult,
   type McpServer,
   type RequestMethod,
   type RequestTypeMap,
@@ -17,6 +18,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { CallContext, KaizenService } from '@kaizen/core';
 import { KaizenError } from '@kaizen/domain';
+import type { ConsentGate } from './consent.js';
 import { scopeAllows, type RequiredScope } from './tools.js';
 import { callContextFrom, type ConnectionInfo } from './call-context.js';
 import { toClientError, toProtocolError, type ClientError } from './client-errors.js';
@@ -71,6 +73,7 @@ export class OperationSeam {
     private readonly connection: ConnectionInfo,
     private readonly log: SessionLog,
     private readonly hooks: SurfaceHooks,
+    private readonly consent?: ConsentGate,
   ) {}
 
   /** Runs one operation; throws the mapped client error (a ProtocolError) when it fails. */
@@ -127,9 +130,24 @@ export class OperationSeam {
     const op: Operation = { kind: 'tool', name, ...access };
     // tools/list shows only what the caller's scopes allow (a session's or a request's principal).
     if (this.connection.principal && !scopeAllows(this.connection.principal.scopes, access.scope)) return;
-    this.server.registerTool(name, config, async (args: unknown, sdk: ServerContext): Promise<CallToolResult> => {
-      const outcome = await this.attempt(op, sdk, (kaizen, ctx) => body(kaizen, args, ctx), args);
-      if (outcome.ok) return { structuredContent: outcome.value.structured, content: [{ type: 'text', text: outcome.value.text }] };
+    this.server.registerTool(name, config, async (args: unknown, sdk: ServerContext): Promise<CallToolResult | InputRequiredResult> => {
+      const outcome = await this.attempt(
+        op,
+        sdk,
+        async (kaizen, ctx) => {
+          // Destructive calls wait for the person's consent (an input-required round, or a confirm token).
+          const gate = await this.consent?.check(name, (args ?? {}) as Record<string, unknown>, kaizen, ctx, sdk);
+          if (gate instanceof KaizenError) throw gate;
+          if (gate) return { inputRequired: gate };
+          return body(kaizen, args, ctx);
+        },
+        args,
+      );
+      if (outcome.ok) {
+        const value = outcome.value;
+        if ('inputRequired' in value) return value.inputRequired;
+        return { structuredContent: value.structured, content: [{ type: 'text', text: value.text }] };
+      }
       return { isError: true, content: [{ type: 'text', text: outcome.error.text }] };
     });
   }

@@ -5,6 +5,7 @@
  */
 import { McpServer, type McpRequestContext } from '@modelcontextprotocol/server';
 import type { ConnectionInfo } from './call-context.js';
+import { ConsentGate, type ConsentOptions } from './consent.js';
 import { SubscriptionHub } from './hub.js';
 import { SessionLog } from './logging.js';
 import { registerPrompts } from './prompts.js';
@@ -42,6 +43,8 @@ export const CACHE_HINTS = {
 } as const;
 
 export interface KaizenSurfaceOptions extends SurfaceHooks {
+  /** Consent for destructive calls (KAIZEN_CONFIRM, KAIZEN_CONFIRM_SECRET); default: ask. */
+  consent?: ConsentOptions;
   /** Resources per resources/list page (default 100). */
   resourcePageSize?: number;
   /** Reported in serverInfo: the app's package.json version. */
@@ -58,6 +61,7 @@ export interface KaizenSurface {
 
 export function createKaizenSurface(kaizen: KaizenSource, options: KaizenSurfaceOptions = {}): KaizenSurface {
   const hub = new SubscriptionHub(kaizen);
+  const consent = new ConsentGate(options.consent);
   const pageSize = Math.max(1, Math.floor(options.resourcePageSize ?? DEFAULT_RESOURCE_PAGE_SIZE));
   const hooks: SurfaceHooks = {
     onOperation: options.onOperation,
@@ -76,7 +80,7 @@ export function createKaizenSurface(kaizen: KaizenSource, options: KaizenSurface
           cacheHints: CACHE_HINTS,
         },
       );
-      const seam = new OperationSeam(server, kaizen, connection, new SessionLog(server), hooks);
+      const seam = new OperationSeam(server, kaizen, connection, new SessionLog(server), hooks, consent);
       for (const tool of TOOLS) {
         seam.tool(
           tool.name,

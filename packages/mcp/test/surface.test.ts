@@ -20,7 +20,8 @@ afterEach(async () => {
 });
 
 async function session(kaizen: KaizenService, resourcePageSize?: number, surface?: KaizenSurface) {
-  const server = surface ? surface.createServer({ era: 'legacy' }) : createKaizenMcpServer(kaizen, { resourcePageSize });
+  // Consent for destructive calls has its own suite (consent.test.ts).
+  const server = surface ? surface.createServer({ era: 'legacy' }) : createKaizenMcpServer(kaizen, { resourcePageSize, consent: { mode: 'never' } });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: 'test', version: '1.0.0' });
@@ -110,7 +111,7 @@ describe('resources', () => {
 describe('subscriptions across sessions sharing one service', () => {
   it('notifies the subscriber of its scope and entries, and sessions that listed resources of list changes; a closed session stops listening', async () => {
     const kaizen = await kaizenWithData();
-    const surface = createKaizenSurface(kaizen);
+    const surface = createKaizenSurface(kaizen, { consent: { mode: 'never' } });
     const a = await session(kaizen, undefined, surface);
     const b = await session(kaizen, undefined, surface);
     const idle = await session(kaizen, undefined, surface);
