@@ -24,6 +24,21 @@ export const MESSAGES_PATH = '/messages';
 const SSE_KEEPALIVE_MS = 15_000;
 
 const principalOf = (req: Request): Principal | undefined => req.auth?.extra.principal;
+/** Whom a new session counts against: its principal, or its address when there is no authentication. */
+const ownerOf = (req: Request) => principalOf(req)?.id ?? `address:${req.ip ?? 'unknown'}`;
+
+function tooMany(res: Response, sessions: SessionRegistry, req: Request): boolean {
+  if (sessions.full) {
+    sendRpcError(res, 503, RpcCode.server, `Service Unavailable: ${sessions.maxSessions} sessions are open. Retry later.`);
+    return true;
+  }
+  if (sessions.fullFor(ownerOf(req))) {
+    res.setHeader('Retry-After', '60');
+    sendRpcError(res, 429, RpcCode.server, `Too Many Requests: this client already has ${sessions.maxPerOwner} open sessions. End some (DELETE) or reuse one.`);
+    return true;
+  }
+  return false;
+}
 
 const sessionHeader = (req: Request) => {
   const id = req.headers['mcp-session-id'];
@@ -71,10 +86,8 @@ export function mcpRoutes(options: McpRouteOptions): Router {
     if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
       return sendRpcError(res, 406, RpcCode.server, 'Not Acceptable: the client must accept both application/json and text/event-stream.');
     }
-    if (sessions.full) {
-      return sendRpcError(res, 503, RpcCode.server, `Service Unavailable: ${sessions.maxSessions} sessions are open. Retry later.`);
-    }
-    await sessions.serveInitialize(principalOf(req), (transport) => transport.handleRequest(req, res, req.body));
+    if (tooMany(res, sessions, req)) return;
+    await sessions.serveInitialize(principalOf(req), ownerOf(req), (transport) => transport.handleRequest(req, res, req.body));
   });
 
   const existing = async (req: Request, res: Response) => {
@@ -113,10 +126,8 @@ async function statelessLegacy(newServer: () => McpServer, req: Request, res: Re
 export function legacySseRoutes(sessions: SessionRegistry): Router {
   const router = Router();
   router.get(SSE_PATH, async (req, res) => {
-    if (sessions.full) {
-      return sendRpcError(res, 503, RpcCode.server, `Service Unavailable: ${sessions.maxSessions} sessions are open. Retry later.`);
-    }
-    const transport = await sessions.openSse(MESSAGES_PATH, res as ServerResponse, principalOf(req));
+    if (tooMany(res, sessions, req)) return;
+    const transport = await sessions.openSse(MESSAGES_PATH, res as ServerResponse, principalOf(req), ownerOf(req));
     const keepAlive = setInterval(() => res.write(': keepalive\n\n'), SSE_KEEPALIVE_MS);
     res.on('close', () => clearInterval(keepAlive));
     req.log?.debug({ session: transport.sessionId }, 'sse stream opened');

@@ -53,7 +53,7 @@ export interface KaizenHttpOptions {
   bodyLimitBytes?: number;
   /** How long shutdown waits for requests in progress before closing what is left (default 10 s). */
   shutdownGraceMs?: number;
-  sessions?: { idleMs?: number; max?: number };
+  sessions?: { idleMs?: number; max?: number; maxPerClient?: number };
   events?: EventLogLimits;
 }
 
@@ -108,6 +108,7 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
     logger,
     idleMs: options.sessions?.idleMs,
     maxSessions: options.sessions?.max,
+    maxPerOwner: options.sessions?.maxPerClient,
   });
   const guard = createGuard({ bindHost: options.host, allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins });
   if (guard.warning) logger.warn(guard.warning);

@@ -11,6 +11,8 @@ interface Session {
   server: McpServer;
   /** Who opened the session; only that principal's requests reach it (anyone else: not found). */
   principalId?: string;
+  /** Whom the session counts against for the per-owner cap. */
+  owner?: string;
   transport: StreamableHTTPServerTransport | SSEServerTransport;
   events?: SessionEventStore;
   /** Requests of this session being served right now (an open stream counts as one). */
@@ -27,6 +29,8 @@ export interface SessionOptions {
   idleMs?: number;
   /** At most this many sessions at once; initialize is refused beyond. */
   maxSessions?: number;
+  /** At most this many sessions per owner (a principal, or an address when unauthenticated). */
+  maxPerOwner?: number;
 }
 
 /**
@@ -38,11 +42,13 @@ export class SessionRegistry {
   private readonly sessions = new Map<string, Session>();
   private readonly idleMs: number;
   readonly maxSessions: number;
+  readonly maxPerOwner: number;
   private readonly reaper: NodeJS.Timeout;
 
   constructor(private readonly options: SessionOptions) {
     this.idleMs = options.idleMs ?? 30 * 60_000;
     this.maxSessions = options.maxSessions ?? 1_000;
+    this.maxPerOwner = options.maxPerOwner ?? 100;
     this.reaper = setInterval(() => this.reapIdle(), Math.min(this.idleMs, 60_000));
     this.reaper.unref();
   }
@@ -55,8 +61,15 @@ export class SessionRegistry {
     return this.sessions.size >= this.maxSessions;
   }
 
+  /** One client (a principal, else an address) may not take every session and lock the others out. */
+  fullFor(owner: string): boolean {
+    let count = 0;
+    for (const session of this.sessions.values()) if (session.owner === owner && ++count >= this.maxPerOwner) return true;
+    return false;
+  }
+
   /** A Streamable HTTP transport whose session registers itself once initialize succeeds. */
-  async openStreamable(principal?: Principal): Promise<StreamableHTTPServerTransport> {
+  async openStreamable(principal?: Principal, owner?: string): Promise<StreamableHTTPServerTransport> {
     const server = this.options.newServer(principal);
     const events = this.options.events.forSession();
     let transport: StreamableHTTPServerTransport | undefined = undefined;
@@ -66,7 +79,7 @@ export class SessionRegistry {
       // Sent with the priming event: how long a client waits before resuming a dropped stream.
       retryInterval: 1_000,
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { server, transport: transport!, events, active: 0, lastSeen: Date.now(), principalId: principal?.id });
+        this.sessions.set(id, { server, transport: transport!, events, active: 0, lastSeen: Date.now(), principalId: principal?.id, owner });
         this.options.logger.info({ session: id, transport: 'streamable-http', sessions: this.sessions.size }, 'session opened');
       },
     });
@@ -85,8 +98,8 @@ export class SessionRegistry {
    * batch) no session was registered: the server and transport are closed at once, so a refused request
    * leaves nothing behind.
    */
-  async serveInitialize(principal: Principal | undefined, handle: (transport: StreamableHTTPServerTransport) => Promise<void>): Promise<void> {
-    const transport = await this.openStreamable(principal);
+  async serveInitialize(principal: Principal | undefined, owner: string, handle: (transport: StreamableHTTPServerTransport) => Promise<void>): Promise<void> {
+    const transport = await this.openStreamable(principal, owner);
     try {
       await handle(transport);
     } finally {
@@ -99,11 +112,11 @@ export class SessionRegistry {
   }
 
   /** A legacy SSE session: the GET response is its stream, POST /messages?sessionId= its inbox. */
-  async openSse(endpoint: string, res: ServerResponse, principal?: Principal): Promise<SSEServerTransport> {
+  async openSse(endpoint: string, res: ServerResponse, principal?: Principal, owner?: string): Promise<SSEServerTransport> {
     const server = this.options.newServer(principal);
     const transport = new SSEServerTransport(endpoint, res);
     const id = transport.sessionId;
-    this.sessions.set(id, { server, transport, active: 1, lastSeen: Date.now(), principalId: principal?.id });
+    this.sessions.set(id, { server, transport, active: 1, lastSeen: Date.now(), principalId: principal?.id, owner });
     transport.onclose = () => this.forget(id);
     await server.connect(transport as unknown as Transport);
     this.options.logger.info({ session: id, transport: 'sse', sessions: this.sessions.size }, 'session opened');

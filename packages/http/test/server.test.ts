@@ -30,6 +30,15 @@ const connect = async (url: URL) => {
 };
 
 describe('createKaizenHttpServer session bounds', () => {
+  it('caps the sessions one client may hold (429), leaving room for the others', async () => {
+    const url = await start({ sessions: { max: 10, maxPerClient: 2 } });
+    const mine = [await connect(url), await connect(url)];
+    await expect(connect(url)).rejects.toThrow(/429|already has 2 open sessions/);
+    await mine[0]!.transport.terminateSession();
+    const again = await connect(url);
+    await Promise.all([mine[1]!.client.close(), again.client.close()]);
+  });
+
   it('refuses a session beyond the maximum with 503, and frees the slot when one ends', async () => {
     const url = await start({ sessions: { max: 1 } });
     const first = await connect(url);
