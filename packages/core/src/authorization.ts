@@ -1,8 +1,8 @@
 /**
  * Per-namespace grants, enforced in the core for every use case: what a principal may not read does
  * not exist for it. Roles per namespace are read < write < admin; a grant on "*" applies to every
- * namespace. A caller's effective role on a namespace is the highest of the grants of its id and of its
- * groups (`group:<name>`), on that namespace or on "*".
+ * namespace. A caller's effective role on a namespace is the highest of the grants of its id, of its
+ * groups (`group:<name>`) and of the API key it uses (`key:<id>`), on that namespace or on "*".
  *
  * - The local owner (`local`: stdio, CLI) and `anonymous` (HTTP without authentication, loopback or an
  *   explicit choice) are unrestricted: they may do everything, as before grants existed (isUnrestricted).
@@ -19,6 +19,7 @@
  */
 import { GLOBAL_NAMESPACE, KaizenError, parseScope } from '@kaizen/domain';
 import type { CallContext, Principal } from './context.js';
+import type { KaizenChange } from './events.js';
 import type { Grant, GrantRole, GrantStore } from './store.js';
 
 /** A grant's namespace that stands for every namespace. */
@@ -40,13 +41,29 @@ export function roleAtLeast(role: GrantRole | null | undefined, needed: GrantRol
   return role != null && RANK[role] >= RANK[needed];
 }
 
-/** The grant holders a caller acts as: its own id, and each of its groups as `group:<name>`. */
+/**
+ * The grant holders a caller acts as: its own id, each of its groups as `group:<name>`, and the API key
+ * it came with: a key acts as its recorded user (`id: user:ci-bot`) and is the call's client
+ * (`clientId: key:<id>`), so that both the user's grants and the key's own (`key:<id>`) apply.
+ */
 export function grantPrincipals(principal: Principal): string[] {
-  return [...new Set([principal.id, ...(principal.groups ?? []).map((g) => `group:${g}`)])];
+  const key = principal.clientId?.startsWith('key:') ? [principal.clientId] : [];
+  return [...new Set([principal.id, ...(principal.groups ?? []).map((g) => `group:${g}`), ...key])];
 }
 
 /** The namespace of a qualified scope name ("acme:web" -> "acme"). */
 export const namespaceOfScope = (scope: string): string => parseScope(scope).namespace;
+
+/** The namespaces a committed change touched: its namespaces, or those of its scopes. */
+export function changeNamespaces(change: KaizenChange): string[] {
+  const names = change.kind === 'namespace' ? change.namespaces : change.scopes.map(namespaceOfScope);
+  return [...new Set(names)];
+}
+
+/** A scope's parents the caller can read: the names of the others are not shown. */
+export function visibleParents(scope: { parents: string[] }, access: NamespaceAccess): string[] {
+  return access.readsEverything ? scope.parents : scope.parents.filter((p) => access.canReadScope(p));
+}
 
 /** `field: the "write" role on namespace "acme" is needed; the caller has "read".` */
 export function forbiddenError(namespace: string, needed: GrantRole, has: GrantRole | null, field: string): KaizenError {
@@ -140,10 +157,25 @@ export class NamespaceAccess {
     return new Set([GLOBAL_NAMESPACE, ...this.roles.keys()]);
   }
 
+  /**
+   * Whether the caller may hear of a committed change (resource notifications, list_changed): it touches
+   * a namespace the caller can read. A change that names no namespace (none) is heard by unrestricted
+   * callers only.
+   */
+  canSeeChange(change: KaizenChange): boolean {
+    if (this.unrestricted) return true;
+    return changeNamespaces(change).some((ns) => this.canRead(ns));
+  }
+
   /** The readable namespaces as a store filter: undefined for all (SearchRequest, PageRequest). */
   readableList(): string[] | undefined {
     const readable = this.readableNamespaces();
     return readable === '*' ? undefined : [...readable].sort();
+  }
+
+  /** The role of the caller's grants on "*" (every namespace); 'admin' when unrestricted. */
+  get everywhereRole(): GrantRole | null {
+    return this.unrestricted ? 'admin' : this.everywhere;
   }
 
   /** Whether every namespace is readable (no filtering needed). */
@@ -178,6 +210,11 @@ export class Authorizer {
       this.perCall.set(ctx, access);
     }
     return access;
+  }
+
+  /** Drops what was learnt for this call (its grants changed during it, e.g. it created a namespace). */
+  forget(ctx: CallContext): void {
+    this.perCall.delete(ctx);
   }
 }
 

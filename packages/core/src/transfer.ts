@@ -16,8 +16,9 @@ import {
   type ConflictTransferRecord,
   type KnowledgeTransferRecord,
 } from '@kaizen/domain';
+import type { NamespaceAccess } from './authorization.js';
 import { throwIfCancelled } from './context.js';
-import type { ImportBatch, ImportCounts, KnowledgeRecord, KnowledgeStore, ScopeRecord, SnapshotReader } from './store.js';
+import type { ConflictRecord, ImportBatch, ImportCounts, KnowledgeRecord, KnowledgeStore, ScopeRecord, SnapshotReader } from './store.js';
 
 export const TRANSFER_PAGE_SIZE = 1000;
 /** Entries per INSERT statement: large enough to amortise the round trip, small enough to stream. */
@@ -34,9 +35,17 @@ export interface ExportOptions {
   pageSize?: number;
   /** Checked before each page and each record: an aborted export throws CANCELLED and closes its snapshot. */
   signal?: AbortSignal;
+  /**
+   * What the caller may read (authorization.ts); absent, everything. A restricted export holds the
+   * readable namespaces only (another is NOT_FOUND), their scopes' parents only where readable, and a
+   * suppression whose winner is not readable with `active_id: null` (suppressed, by nothing it can name).
+   */
+  access?: NamespaceAccess;
 }
 
 export async function* exportRecords(store: KnowledgeStore, options: ExportOptions = {}): AsyncGenerator<TransferRecord> {
+  const { namespace, access } = options;
+  if (namespace !== undefined && access && !access.canRead(namespace)) throw unknownNamespaceError(namespace);
   // One snapshot for every page: writes made during the export are all in it or all out of it.
   const snapshot = await store.openSnapshot();
   try {
@@ -49,11 +58,13 @@ export async function* exportRecords(store: KnowledgeStore, options: ExportOptio
 async function* exportFrom(store: SnapshotReader, options: ExportOptions): AsyncGenerator<TransferRecord> {
   const { namespace, signal } = options;
   const pageSize = options.pageSize ?? TRANSFER_PAGE_SIZE;
+  // A caller that reads everything (the local owner, a grant on "*") gets the plain export.
+  const access = options.access && !options.access.readsEverything ? options.access : undefined;
   // Before each statement, and before each record handed out: a consumer that pulls slowly (a full pipe)
   // learns of the cancellation at its next pull, not a page later.
   const check = () => throwIfCancelled(signal, 'export');
   check();
-  const namespaces = await store.listNamespaces({ namespace });
+  const namespaces = (await store.listNamespaces({ namespace })).filter((ns) => !access || access.canRead(ns.name));
   if (namespace !== undefined && namespaces.length === 0) throw unknownNamespaceError(namespace);
   for (const ns of namespaces) {
     check();
@@ -61,42 +72,60 @@ async function* exportFrom(store: SnapshotReader, options: ExportOptions): Async
   }
   check();
   for (const s of await store.listScopes({ namespace })) {
+    if (access && !access.canRead(s.namespace)) continue;
     check();
-    yield { type: 'scope', scope: s.scope, description: s.description, parents: explicitParents(s) };
+    const parents = explicitParents(s).filter((p) => !access || access.canReadScope(p));
+    yield { type: 'scope', scope: s.scope, description: s.description, parents };
   }
 
-  let afterId: string | undefined;
-  for (;;) {
-    check();
-    const page = await store.exportKnowledge({ namespace, afterId, limit: pageSize });
-    for (const k of page) {
+  // Restricted: namespace by namespace (readable ones only), so that the store filters the pages.
+  const parts = access ? namespaces.map((ns) => ns.name) : [namespace];
+  for (const part of parts) {
+    let afterId: string | undefined;
+    for (;;) {
       check();
-      yield knowledgeRecord(k);
+      const page = await store.exportKnowledge({ namespace: part, afterId, limit: pageSize });
+      for (const k of page) {
+        check();
+        yield knowledgeRecord(k);
+      }
+      if (page.length < pageSize) break;
+      afterId = page[page.length - 1]!.id;
     }
-    if (page.length < pageSize) break;
-    afterId = page[page.length - 1]!.id;
   }
 
   // Suppressions come ordered by winner: consecutive rows with one winner make one record.
   let group: ConflictTransferRecord | undefined;
-  let after: { activeId: string | null; suppressedId: string } | undefined;
-  for (;;) {
-    check();
-    const page = await store.exportConflicts({ namespace, after, limit: pageSize });
-    for (const c of page) {
+  for (const part of parts) {
+    let after: { activeId: string | null; suppressedId: string } | undefined;
+    for (;;) {
       check();
-      if (group && group.active_id === c.activeId && group.suppressed_ids.length < MAX_SUPPRESSED_PER_RECORD) {
-        group.suppressed_ids.push(c.suppressedId);
-      } else {
-        if (group) yield group;
-        group = { type: 'conflict', active_id: c.activeId, suppressed_ids: [c.suppressedId] };
+      const page = await store.exportConflicts({ namespace: part, after, limit: pageSize });
+      const winners = access ? await readableWinners(store, page, access) : undefined;
+      for (const c of page) {
+        check();
+        const activeId = winners && c.activeId !== null && !winners.has(c.activeId) ? null : c.activeId;
+        if (group && group.active_id === activeId && group.suppressed_ids.length < MAX_SUPPRESSED_PER_RECORD) {
+          group.suppressed_ids.push(c.suppressedId);
+        } else {
+          if (group) yield group;
+          group = { type: 'conflict', active_id: activeId, suppressed_ids: [c.suppressedId] };
+        }
       }
+      if (page.length < pageSize) break;
+      after = page[page.length - 1];
     }
-    if (page.length < pageSize) break;
-    after = page[page.length - 1];
   }
   check();
   if (group) yield group;
+}
+
+/** The winners of a page of suppressions that the caller can read (one look-up per page). */
+async function readableWinners(store: SnapshotReader, page: ConflictRecord[], access: NamespaceAccess): Promise<Set<string>> {
+  const ids = [...new Set(page.flatMap((c) => (c.activeId === null ? [] : [c.activeId])))];
+  if (!ids.length) return new Set();
+  const status = await store.knowledgeStatus(ids);
+  return new Set(ids.filter((id) => status[id] !== undefined && access.canReadScope(status[id].scope)));
 }
 
 /** The parents a user named: the implicit ns:default (and global:default of a default scope) left out. */

@@ -2,7 +2,7 @@ export { createKaizenHttpServer, refuseUnauthenticatedExposure, type KaizenHttpO
 export { EventLog, SessionEventStore, type EventLogLimits } from './event-store.js';
 export { createGuard, isLoopback, type Guard, type GuardOptions } from './guards.js';
 export { MCP_PATH, SSE_PATH, MESSAGES_PATH } from './mcp-routes.js';
-export { ListenIndex, MAX_LISTEN_URIS } from './listen-index.js';
+export { AudienceBus, ListenIndex, MAX_LISTEN_URIS } from './listen-index.js';
 export { MAX_BATCH_MESSAGES } from './rate-limit.js';
 export { safeError } from './server.js';
 export { requestLogger } from './request-log.js';

@@ -14,7 +14,7 @@ import { EventLog, type EventLogLimits } from './event-store.js';
 import { createGuard, isLoopback } from './guards.js';
 import { healthRoutes } from './health.js';
 import { RpcCode, sendRpcError } from './json-rpc.js';
-import { ListenIndex } from './listen-index.js';
+import { AudienceBus, ListenIndex } from './listen-index.js';
 import { legacySseRoutes, MCP_PATH, MESSAGES_PATH, mcpRoutes, SSE_PATH } from './mcp-routes.js';
 import { createRateLimiter } from './rate-limit.js';
 import { requestLogger, requestLogging } from './request-log.js';
@@ -92,15 +92,17 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
   const onError = (err: Error) => logger.debug({ err: safeError(err) }, 'mcp request refused');
   // 2026-07-28 (and, stateless, 2025 too): a fresh server per request, nothing kept between requests.
   const principalOf = (authInfo: { extra?: Record<string, unknown> } | undefined) => authInfo?.extra?.principal as Principal | undefined;
+  const bus = new AudienceBus();
   const handler = createMcpHandler(
     ({ era, requestInfo, authInfo }) =>
       surface.createServer({ era }, { principal: principalOf(authInfo), requestId: requestInfo?.headers.get('x-request-id') ?? undefined }),
     {
       legacy: 'reject', // 2025-era traffic is routed before it reaches this handler
       onerror: onError,
+      bus,
     },
   );
-  const listens = new ListenIndex(surface.hub, handler.notify);
+  const listens = new ListenIndex(surface.hub, bus);
   const legacyServer = (principal?: Principal) => surface.createServer({ era: 'legacy' }, { principal });
   const sessions = new SessionRegistry({
     newServer: legacyServer,

@@ -4,7 +4,7 @@
  * process's or, through the ChangeRelay, another server's) looks up only the watches whose keys it
  * touches, so the cost of a write follows the subscribers interested in it, not the open sessions.
  */
-import { createCallContext, type KaizenChange, type KaizenService } from '@kaizen/core';
+import { createCallContext, type KaizenChange, type KaizenService, type Principal } from '@kaizen/core';
 import { parseScope } from '@kaizen/domain';
 import { notFound } from './resources.js';
 import type { KaizenSource } from './seam.js';
@@ -35,13 +35,15 @@ export interface Watch {
 
 interface WatchState extends Watch {
   deps: Set<string>;
+  /** The subscriber: dependencies are what it may read, so hidden ancestors never notify it. */
+  principal?: Principal;
   notify: (uri: string) => void;
   closed: boolean;
 }
 
 export class SubscriptionHub {
   private readonly byKey = new Map<string, Set<WatchState>>();
-  private readonly listListeners = new Set<() => void>();
+  private readonly listListeners = new Set<(change: KaizenChange) => void>();
   /** Keys of recent changes, so that a change landing while dependencies are looked up is not missed. */
   private readonly recent: { seq: number; keys: Set<string> }[] = [];
   private seq = 0;
@@ -65,17 +67,27 @@ export class SubscriptionHub {
   }
 
   /** Watches `uri` (a Kaizen resource URI); `notify` runs after each change that touches it. */
-  async watch(uri: string, notify: (uri: string) => void): Promise<Watch> {
+  async watch(uri: string, notify: (uri: string) => void, principal?: Principal): Promise<Watch> {
     if (!parseKaizenUri(uri)) throw notFound(uri);
-    const state: WatchState = { uri, deps: new Set(), notify, closed: false, close: () => this.unwatch(state) };
+    const state: WatchState = { uri, deps: new Set(), notify, principal, closed: false, close: () => this.unwatch(state) };
     if (await this.refresh(state)) this.fire(state);
     return state;
   }
 
-  /** Runs `listener` after every change that adds, renames or removes resources. */
-  onListChanged(listener: () => void): () => void {
-    this.listListeners.add(listener);
-    return () => this.listListeners.delete(listener);
+  /**
+   * Runs `listener` after every change that adds, renames or removes resources. With a principal, only
+   * the changes it may see (a change in a namespace it cannot read is not its business).
+   */
+  onListChanged(listener: () => void, principal?: Principal): () => void {
+    const filtered = (change: KaizenChange) => {
+      if (!principal) return listener();
+      void Promise.resolve(this.kaizen)
+        .then((k) => k.access(createCallContext({ principal, surface: 'mcp' })))
+        .then((access) => access.canSeeChange(change) && listener())
+        .catch(() => undefined);
+    };
+    this.listListeners.add(filtered);
+    return () => this.listListeners.delete(filtered);
   }
 
   close(): void {
@@ -86,7 +98,7 @@ export class SubscriptionHub {
   }
 
   private onChange(change: KaizenChange): void {
-    if (change.listChanged) for (const listener of [...this.listListeners]) listener();
+    if (change.listChanged) for (const listener of [...this.listListeners]) listener(change);
     const keys = changeKeys(change);
     if (this.refreshing > 0) this.recent.push({ seq: ++this.seq, keys });
     const hit = new Set<WatchState>();
@@ -114,7 +126,7 @@ export class SubscriptionHub {
     const since = this.seq;
     this.refreshing++;
     try {
-      const fresh = await dependencies(await this.kaizen, w.uri);
+      const fresh = await dependencies(await this.kaizen, w.uri, w.principal);
       if (w.closed) return false;
       this.index(w, fresh);
       return this.recent.some((r) => r.seq > since && [...fresh].some((d) => r.keys.has(d)));
@@ -145,12 +157,12 @@ export class SubscriptionHub {
   }
 }
 
-async function dependencies(kaizen: KaizenService, uri: string): Promise<Set<string>> {
+async function dependencies(kaizen: KaizenService, uri: string, principal?: Principal): Promise<Set<string>> {
   const parsed = parseKaizenUri(uri);
   if (!parsed) return new Set();
   const browse = kaizen.browse;
-  // Bookkeeping on the server's behalf, not a client's call: the local principal, no cancellation.
-  const ctx = createCallContext({ surface: 'mcp' });
+  // As the subscriber sees it (a fresh context: grants are cached per context); no principal: the server's own.
+  const ctx = createCallContext({ surface: 'mcp', ...(principal && { principal }) });
   switch (parsed.kind) {
     case 'namespaces':
       return new Set(['tree']);

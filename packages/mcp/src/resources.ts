@@ -6,7 +6,7 @@
  * as another namespace.
  */
 import { ProtocolError, ProtocolErrorCode, type ListResourcesResult, type Resource } from '@modelcontextprotocol/server';
-import type { CallContext, KaizenService } from '@kaizen/core';
+import type { CallContext, KaizenService, Principal } from '@kaizen/core';
 import { scopeMarkdown } from './render.js';
 import type { OperationSeam } from './seam.js';
 import { KNOWLEDGE_TEMPLATE, NAMESPACES_URI, NAMESPACE_TEMPLATE, SCOPE_TEMPLATE, knowledgeUri, namespaceUri, parseKaizenUri, scopeUri, type KaizenUri } from './uris.js';
@@ -44,7 +44,7 @@ export async function readResource(kaizen: KaizenService, uri: KaizenUri, ctx: C
 export const notFound = (uri: string) =>
   new ProtocolError(ProtocolErrorCode.InvalidParams, `uri: "${uri.slice(0, 200)}" is not a Kaizen resource; list resources, or read kaizen://namespaces, for valid URIs.`);
 
-export function registerResources(seam: OperationSeam, pageSize: number, onListed: () => void = () => undefined): void {
+export function registerResources(seam: OperationSeam, pageSize: number, onListed: (principal: Principal) => void = () => undefined): void {
   const byUri = (kaizen: KaizenService, uri: URL, ctx: CallContext) => {
     const parsed = parseKaizenUri(uri.href);
     if (!parsed) throw notFound(uri.href);
@@ -88,7 +88,7 @@ export function registerResources(seam: OperationSeam, pageSize: number, onListe
     return { contents: [{ uri: params.uri, ...(await readResource(kaizen, parsed, ctx)) }] };
   });
   seam.request('resources/list', (kaizen, params, ctx) => {
-    onListed();
+    onListed(ctx.principal);
     return listPage(kaizen, params.cursor, pageSize, ctx);
   });
 }

@@ -101,7 +101,7 @@ export function createKaizenSurface(kaizen: KaizenSource, options: KaizenSurface
       }
       const legacy = request.era !== 'modern';
       const subscriptions = legacy ? new SessionSubscriptions(server, hub) : undefined;
-      registerResources(seam, pageSize, () => subscriptions?.interested());
+      registerResources(seam, pageSize, (principal) => subscriptions?.interested(principal));
       subscriptions?.install(seam);
       registerPrompts(seam);
       if (subscriptions) {

@@ -5,6 +5,7 @@
  * has nothing to refresh), at most once per tick however many changes land together.
  */
 import { ProtocolError, ProtocolErrorCode, type McpServer } from '@modelcontextprotocol/server';
+import type { Principal } from '@kaizen/core';
 import type { SubscriptionHub, Watch } from './hub.js';
 import type { OperationSeam } from './seam.js';
 
@@ -23,7 +24,7 @@ export class SessionSubscriptions {
   ) {}
 
   install(seam: OperationSeam): void {
-    seam.request('resources/subscribe', async (_kaizen, params) => {
+    seam.request('resources/subscribe', async (_kaizen, params, ctx) => {
       const uri = params.uri;
       if (uri.length > MAX_URI_LENGTH) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `uri: longer than ${MAX_URI_LENGTH} characters.`);
       if (this.watches.has(uri)) return {};
@@ -33,8 +34,8 @@ export class SessionSubscriptions {
           `uri: this session already has ${MAX_SESSION_SUBSCRIPTIONS} subscriptions; unsubscribe from one first (subscribing to a scope covers its whole chain).`,
         );
       }
-      this.interested();
-      const watch = await this.hub.watch(uri, (u) => this.server.server.sendResourceUpdated({ uri: u }).catch(() => undefined));
+      this.interested(ctx.principal);
+      const watch = await this.hub.watch(uri, (u) => this.server.server.sendResourceUpdated({ uri: u }).catch(() => undefined), ctx.principal);
       if (this.closed || this.watches.has(uri)) watch.close();
       else this.watches.set(uri, watch);
       return {};
@@ -47,7 +48,7 @@ export class SessionSubscriptions {
   }
 
   /** The client listed resources or subscribed: from now on it hears that the list changed. */
-  interested(): void {
+  interested(principal?: Principal): void {
     if (this.stopListening || this.closed) return;
     this.stopListening = this.hub.onListChanged(() => {
       if (this.pendingListChanged) return;
@@ -56,7 +57,7 @@ export class SessionSubscriptions {
         this.pendingListChanged = false;
         if (!this.closed && this.server.isConnected()) this.server.sendResourceListChanged();
       });
-    });
+    }, principal);
   }
 
   close(): void {

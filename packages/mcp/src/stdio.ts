@@ -36,7 +36,7 @@ export function serveKaizenStdio(kaizen: KaizenSource, options: KaizenStdioOptio
   const hooks: StdioListenHooks = {
     onListen: (id, uris) => {
       const watches = [...new Set(uris)].slice(0, 100).map((uri) =>
-        surface.hub.watch(uri, (u) => void modern?.server.sendResourceUpdated({ uri: u }).catch(() => undefined)).catch(() => undefined),
+        surface.hub.watch(uri, (u) => void modern?.server.sendResourceUpdated({ uri: u }).catch(() => undefined), options.connection?.principal).catch(() => undefined),
       );
       listens.set(id, watches);
     },
@@ -48,9 +48,12 @@ export function serveKaizenStdio(kaizen: KaizenSource, options: KaizenStdioOptio
     onClosed: () => finish(),
   };
   const transport = new KaizenStdioTransport(hooks, options.stdin, options.stdout);
-  const stopListChanged = surface.hub.onListChanged(() => {
-    if (modern?.isConnected()) modern.sendResourceListChanged();
-  });
+  const stopListChanged = surface.hub.onListChanged(
+    () => {
+      if (modern?.isConnected()) modern.sendResourceListChanged();
+    },
+    options.connection?.principal,
+  );
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
   const handle = serveStdio(

@@ -30,7 +30,7 @@ export async function startKaizen(config: { storage: StorageSettings }, logger: 
     'database ready',
   );
   const relay = store.relay;
-  const kaizen = createKaizen({ store, relay });
+  const kaizen = createKaizen({ store, relay, grants: store.security });
   let stopHearing: (() => Promise<void>) | undefined;
   if (relay && options.hearOtherServers !== false) {
     try {
