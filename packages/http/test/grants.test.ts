@@ -1,0 +1,105 @@
+/**
+ * Per-namespace grants over HTTP with real tokens (oidc-provider): what a principal may not read does not
+ * exist for it — not in get_namespaces, not in get_task_context (the same NOT_FOUND as a missing scope),
+ * not in a listen stream's notifications — until a grant gives it read.
+ */
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { createAuthenticator } from '@kaizen/auth';
+import { requestToken, SECRET, startAuthorizationServer } from '@kaizen/auth/testing';
+import { createKaizen } from '@kaizen/core';
+import { openStore, type DrizzleKnowledgeStore } from '@kaizen/storage';
+import { createKaizenHttpServer, type KaizenHttpServer } from '../src/index.js';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+type Text = { text: string }[];
+
+describe('grants over HTTP with OAuth', () => {
+  let as: Awaited<ReturnType<typeof startAuthorizationServer>>;
+  let store: DrizzleKnowledgeStore;
+  let server: KaizenHttpServer;
+  let resource: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    resource = `${publicUrl}/mcp`;
+    as = await startAuthorizationServer({ resource });
+    store = await openStore({ databaseUrl: 'memory://' });
+    const authenticator = createAuthenticator({
+      issuer: as.issuer,
+      resource,
+      introspection: { url: as.meta.introspection_endpoint!, clientId: 'kaizen-rs', clientSecret: SECRET },
+    });
+    server = await createKaizenHttpServer({
+      kaizen: createKaizen({ store, grants: store.security }),
+      logger: pino({ level: 'silent' }),
+      checkDatabase: () => store.ping(),
+      host: '127.0.0.1',
+      port,
+      auth: { authenticator, resource, publicUrl, issuer: as.issuer },
+      consent: { mode: 'never' },
+    });
+    await server.listen();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.shutdown();
+    await store?.close();
+    await as?.close();
+  });
+
+  const connect = async (clientId: 'agent-jwt' | 'agent-opaque') => {
+    const token = await requestToken(as.meta, { grant_type: 'client_credentials', resource, scope: 'kaizen:write' }, clientId);
+    const client = new Client({ name: clientId, version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    await client.connect(new StreamableHTTPClientTransport(new URL(resource), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    return client;
+  };
+
+  it('hides another team’s namespace everywhere, and shows it once granted', async () => {
+    const alice = await connect('agent-jwt'); // user:agent-jwt
+    const bob = await connect('agent-opaque'); // user:agent-opaque, verified by introspection
+    await alice.callTool({ name: 'create_namespace', arguments: { name: 'team-a', description: 'Team A' } });
+    await alice.callTool({ name: 'create_scope', arguments: { scope: 'team-a:web', description: 'Web' } });
+    await alice.callTool({ name: 'write_knowledge', arguments: { scope: 'team-a:web', content: 'Team A ships on Fridays.', context: 'release day' } });
+
+    const listed = await bob.callTool({ name: 'get_namespaces', arguments: {} });
+    expect(Object.keys((listed.structuredContent as { namespaces: object }).namespaces)).toEqual(['global']);
+    const hidden = await bob.callTool({ name: 'get_task_context', arguments: { scope: 'team-a:web', queries: ['release day'] } });
+    const missing = await bob.callTool({ name: 'get_task_context', arguments: { scope: 'team-z:web', queries: ['release day'] } });
+    expect(hidden.isError).toBe(true);
+    expect((hidden.content as Text)[0]!.text.replaceAll('team-a', 'team-z')).toBe((missing.content as Text)[0]!.text);
+
+    // Bob's listen stream hears his own changes, never Alice's.
+    let lists = 0;
+    let resolveOwn!: () => void;
+    const own = new Promise<void>((r) => (resolveOwn = r));
+    bob.setNotificationHandler('notifications/resources/list_changed', () => {
+      lists++;
+      resolveOwn();
+    });
+    const subscription = await bob.listen({ resourcesListChanged: true });
+    await alice.callTool({ name: 'create_scope', arguments: { scope: 'team-a:api', description: 'API' } });
+    await new Promise((r) => setTimeout(r, 200));
+    await bob.callTool({ name: 'create_namespace', arguments: { name: 'team-b', description: 'Team B' } });
+    await own;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lists).toBe(1);
+    await subscription.close();
+
+    await store.security.setGrant({ principal: 'user:agent-opaque', namespace: 'team-a', role: 'read', grantedBy: 'test' });
+    const granted = await bob.callTool({ name: 'get_task_context', arguments: { scope: 'team-a:web', queries: ['release day'] } });
+    expect(JSON.stringify(granted.structuredContent)).toContain('Team A ships on Fridays.');
+    const write = await bob.callTool({ name: 'write_knowledge', arguments: { scope: 'team-a:web', content: 'x y z', context: 'x' } });
+    expect((write.content as Text)[0]!.text).toMatch(/^FORBIDDEN: /);
+    await Promise.all([alice.close(), bob.close()]);
+  });
+});
