@@ -86,7 +86,11 @@ describe('kaizen-http with OAuth (oidc-provider)', () => {
     const write = await token('kaizen:write');
     const { client } = await connectStreamable(kaizen, { requestInit: { headers: { authorization: `Bearer ${write}` } } });
     expect((await client.listTools()).tools.map((t) => t.name)).toContain('write_knowledge');
-    const written = await client.callTool({ name: 'write_knowledge', arguments: { scope: 'global:default', content: 'Review every migration.', context: 'migrations review' } });
+    // Writing into global needs a grant; a namespace it creates is its own (it becomes its admin).
+    const global = await client.callTool({ name: 'write_knowledge', arguments: { scope: 'global:default', content: 'Review every migration.', context: 'migrations review' } });
+    expect(JSON.stringify(global.content)).toMatch(/FORBIDDEN/);
+    await client.callTool({ name: 'create_namespace', arguments: { name: 'agents', description: 'Agents' } });
+    const written = await client.callTool({ name: 'write_knowledge', arguments: { scope: 'agents:default', content: 'Review every migration.', context: 'migrations review' } });
     expect(written.isError).toBeFalsy();
     await client.close();
   });
