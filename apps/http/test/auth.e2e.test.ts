@@ -6,19 +6,10 @@
  * another resource, in the URL, or missing are refused; 2025 sessions are bound to their principal.
  */
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, ClientCredentialsProvider, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { OTHER, requestToken, SECRET, startAuthorizationServer } from '@kaizen/auth/testing';
+import { freePort, OTHER, requestToken, SECRET, startAuthorizationServer } from '@kaizen/auth/testing';
 import { connectStreamable, initialize, post, SERVER, startServer, type RunningServer } from './harness.js';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 describe('kaizen-http with OAuth (oidc-provider)', () => {
   let as: Awaited<ReturnType<typeof startAuthorizationServer>>;

@@ -3,22 +3,13 @@
  * server (oidc-provider): a failed authentication, a call refused for lack of scope and a change each
  * leave one row, with principal, client, action, targets and outcome; reads leave none; no token in it.
  */
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { createAuthenticator } from '@kaizen/auth';
-import { requestToken, startAuthorizationServer } from '@kaizen/auth/testing';
+import { freePort, requestToken, startAuthorizationServer } from '@kaizen/auth/testing';
 import { createKaizen } from '@kaizen/core';
 import { openStore, type DrizzleKnowledgeStore } from '@kaizen/storage';
 import { createKaizenHttpServer, type KaizenHttpServer } from '../src/index.js';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 describe('audit trail over HTTP with OAuth', () => {
   let as: Awaited<ReturnType<typeof startAuthorizationServer>>;

@@ -3,23 +3,14 @@
  * exist for it — not in get_namespaces, not in get_task_context (the same NOT_FOUND as a missing scope),
  * not in a listen stream's notifications — until a grant gives it read.
  */
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createAuthenticator } from '@kaizen/auth';
-import { requestToken, SECRET, startAuthorizationServer } from '@kaizen/auth/testing';
+import { freePort, requestToken, SECRET, startAuthorizationServer } from '@kaizen/auth/testing';
 import { createKaizen } from '@kaizen/core';
 import { openStore, type DrizzleKnowledgeStore } from '@kaizen/storage';
 import { createKaizenHttpServer, type KaizenHttpServer } from '../src/index.js';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 type Text = { text: string }[];
 

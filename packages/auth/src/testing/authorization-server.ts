@@ -1,4 +1,3 @@
-/// <reference path="./oidc-provider.d.ts" />
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { errors } from 'oidc-provider';
@@ -103,8 +102,8 @@ export async function requestToken(meta: Record<string, string>, params: Record<
 }
 
 /** A loopback HTTP server on a free port; the handler is set once the port (part of the issuer) is known. */
-async function listen() {
-  let current: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+export async function listen(handler?: (req: IncomingMessage, res: ServerResponse) => void) {
+  let current = handler;
   const server: Server = createServer((req, res) => (current ? current(req, res) : res.writeHead(503).end()));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -113,4 +112,17 @@ async function listen() {
     setHandler: (h: (req: IncomingMessage, res: ServerResponse) => void) => (current = h),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * A free loopback port, for a resource server whose URL must be known before it starts (the
+ * authorization server issues tokens for `http://127.0.0.1:<port>/mcp`).
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }
