@@ -1,9 +1,9 @@
 import { authConfig, createAuthenticator } from '@kaizen/auth';
 import { consentConfig } from '@kaizen/mcp';
 import { createKaizenHttpServer, httpConfig, refuseUnauthenticatedExposure } from '@kaizen/http';
-import { createLogger, formatStartupError, httpProgram, loadConfig, printHelpOrVersion, startKaizen } from '@kaizen/runtime';
+import { auditConfig, createLogger, formatStartupError, httpProgram, loadConfig, printHelpOrVersion, startKaizen } from '@kaizen/runtime';
 
-const program = httpProgram(import.meta.url, httpConfig, authConfig, consentConfig);
+const program = httpProgram(import.meta.url, httpConfig, authConfig, consentConfig, auditConfig);
 
 // Wiring only: configuration -> store -> core -> HTTP server (one MCP server per session over one core).
 async function main(argv: string[]) {
@@ -12,7 +12,7 @@ async function main(argv: string[]) {
   const logger = createLogger(config.logging.level, 'kaizen-http');
   const { auth } = config;
   refuseUnauthenticatedExposure(config.http.host, auth.mode === 'oauth', auth.disabledExplicitly); // before opening anything
-  const runtime = await startKaizen(config, logger);
+  const runtime = await startKaizen(config, logger, { auditRetentionDays: config.audit.retentionDays });
   const server = await createKaizenHttpServer({
     kaizen: runtime.kaizen,
     version: program.version,

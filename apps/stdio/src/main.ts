@@ -1,9 +1,9 @@
 import { createAuthenticator, stdioAuthConfig } from '@kaizen/auth';
 import type { Principal } from '@kaizen/core';
 import { consentConfig, serveKaizenStdio, type ConnectionInfo } from '@kaizen/mcp';
-import { createLogger, formatStartupError, safeErrorFields, loadConfig, printHelpOrVersion, startKaizen, stdioBanner, stdioProgram } from '@kaizen/runtime';
+import { auditConfig, createLogger, formatStartupError, safeErrorFields, loadConfig, printHelpOrVersion, startKaizen, stdioBanner, stdioProgram } from '@kaizen/runtime';
 
-const program = stdioProgram(import.meta.url, stdioAuthConfig, consentConfig);
+const program = stdioProgram(import.meta.url, stdioAuthConfig, consentConfig, auditConfig);
 
 // Wiring only: configuration -> store -> core -> MCP server -> stdio. Logs go to stderr.
 async function main(argv: string[]) {
@@ -11,7 +11,7 @@ async function main(argv: string[]) {
   const config = loadConfig(program.slices, process.env, argv);
   const logger = createLogger(config.logging.level, 'kaizen-mcp');
   // Clients get discovery and tool lists at once; tool calls wait for the database (a first open takes seconds).
-  const starting = startKaizen(config, logger);
+  const starting = startKaizen(config, logger, { auditRetentionDays: config.audit.retentionDays });
   // KAIZEN_API_KEY: act as the key's principal (its scopes, its grants) instead of the local owner.
   const connection: ConnectionInfo = {};
   const ready = starting.then(async (runtime) => {

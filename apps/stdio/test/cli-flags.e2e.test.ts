@@ -79,7 +79,7 @@ describe('kaizen-mcp start-up failures: one line on stderr, exit 1', () => {
 
   it('a flag of the HTTP server, which kaizen-mcp does not read', async () => {
     const line = expectOneLineFailure(await run(['--http-port', '3400']));
-    expect(line).toBe('Unknown flag --http-port. Known flags: --database-url, --data-dir, --log-level, --api-key, --confirm, --confirm-secret.');
+    expect(line).toBe('Unknown flag --http-port. Known flags: --database-url, --data-dir, --log-level, --api-key, --confirm, --confirm-secret, --audit-retention-days.');
   });
 
   it('an unreachable database, without its password', async () => {

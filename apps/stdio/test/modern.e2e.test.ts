@@ -43,7 +43,7 @@ describe.each(testDatabaseKinds())('kaizen-mcp over stdio on %s, protocol 2026-0
     const tree = await client.readResource({ uri: 'kaizen://namespaces' });
     expect(JSON.parse((tree.contents[0] as { text: string }).text).namespaces.map((n: { name: string }) => n.name)).toContain('acme');
     const { resourceTemplates } = await client.listResourceTemplates();
-    expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual(['kaizen://knowledge/{id}', 'kaizen://namespaces/{namespace}', 'kaizen://scopes/{scope}']);
+    expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual(['kaizen://audit/{namespace}', 'kaizen://knowledge/{id}', 'kaizen://namespaces/{namespace}', 'kaizen://scopes/{scope}']);
     await expect(client.readResource({ uri: 'kaizen://namespaces/acme/../global' })).rejects.toMatchObject({ code: -32602 });
     await expect(client.readResource({ uri: 'kaizen://scopes/acme%3Aghost' })).rejects.toThrow(/acme:ghost/);
     const done = await client.complete({ ref: { type: 'ref/resource', uri: 'kaizen://scopes/{scope}' }, argument: { name: 'scope', value: 'acme:s' } });

@@ -74,6 +74,7 @@ describe.each(testDatabaseKinds())('kaizen-mcp resources, prompts and logging ov
       ['kaizen://namespaces/{namespace}', 'application/json'],
       ['kaizen://scopes/{scope}', 'text/markdown'],
       ['kaizen://knowledge/{id}', 'application/json'],
+      ['kaizen://audit/{namespace}', 'application/json'],
     ]);
     for (const t of resourceTemplates) expect(t.title && t.description, t.uriTemplate).toBeTruthy();
 

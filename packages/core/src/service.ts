@@ -20,6 +20,7 @@ import {
   parseScope,
   unknownIdError,
   unknownNamespaceError,
+  NamespaceRefInput,
   unknownScopeError,
   type CreateNamespaceRequest,
   type CreateScopeRequest,
@@ -51,7 +52,7 @@ import { throwIfCancelled, type CallContext } from './context.js';
 import { ChangeFeed, type ChangeRelay } from './events.js';
 import { newKnowledgeId } from './ids.js';
 import { assertNoSecrets } from './secrets.js';
-import type { GrantRole, GrantStore, ImportCounts, KnowledgeStatus, KnowledgeStore, ScopeRecord } from './store.js';
+import type { AuditRecord, AuditStore, GrantRole, GrantStore, ImportCounts, KnowledgeStatus, KnowledgeStore, ScopeRecord } from './store.js';
 import { defaultScopeDescription, exportRecords, importRecords } from './transfer.js';
 
 export const DEFAULT_RESULT_LIMIT = 15;
@@ -68,6 +69,8 @@ export interface KaizenOptions {
    * exist for it. Without it (tests, embedding apps) every caller is unrestricted, like the local owner.
    */
   grants?: GrantStore;
+  /** The audit trail's table: namespace admins read their namespace's trail through `auditTrail`. */
+  audit?: AuditStore;
 }
 
 /** What `importRecords` reads: JSON Lines, one record per string, and how to report progress. */
@@ -101,6 +104,7 @@ export class KaizenService {
   /** Each call's NamespaceAccess, built once per CallContext. */
   readonly authorizer: Authorizer;
   private readonly grants: GrantStore | undefined;
+  private readonly audit: AuditStore | undefined;
   private readonly newId: () => string;
 
   constructor(options: KaizenOptions) {
@@ -108,6 +112,7 @@ export class KaizenService {
     this.changes = new ChangeFeed(relay ? (change) => relay.publish(change) : undefined);
     this.store = options.store;
     this.grants = options.grants;
+    this.audit = options.audit;
     this.authorizer = new Authorizer(options.grants);
     this.browse = new KnowledgeBrowser(options.store, this.authorizer);
     this.newId = options.newId ?? newKnowledgeId;
@@ -405,6 +410,18 @@ export class KaizenService {
       if (isKaizenError(error) && error.code === 'FORBIDDEN' && !(await exists())) throw notFound();
       throw error;
     }
+  }
+
+  /**
+   * The audit trail of one namespace, newest first, for its admins (a reader gets FORBIDDEN; a caller who
+   * cannot see the namespace, NOT_FOUND). Empty when no audit store is configured.
+   */
+  async auditTrail(request: { namespace: string; since?: Date; limit?: number }, ctx: CallContext): Promise<AuditRecord[]> {
+    begin(ctx, 'auditTrail');
+    const namespace = parseInput(NamespaceRefInput, { namespace: request.namespace }).namespace;
+    await this.authorizeNamespace(await this.access(ctx), namespace, 'admin');
+    if (!(await this.store.listNamespaces({ namespace })).length) throw unknownNamespaceError(namespace);
+    return this.audit ? this.audit.listAudit({ namespace, since: request.since, limit: Math.min(request.limit ?? 100, 1_000) }) : [];
   }
 
   private authorizeNamespace(access: NamespaceAccess, name: string, role: GrantRole): Promise<void> {

@@ -21,15 +21,15 @@ import type { SubscriptionHub, Watch } from '@kaizen/mcp';
 export const MAX_LISTEN_URIS = 100;
 const MAX_URI_LENGTH = 2048;
 
-/** The principal of the request being served, for the bus to tag the streams it opens. */
-export const requestPrincipal = new AsyncLocalStorage<string | undefined>();
+/** The request being served: its principal (the bus tags the streams it opens) and the client's address (audit). */
+export const requestContext = new AsyncLocalStorage<{ principal?: string; address?: string }>();
 
 export class AudienceBus implements ServerEventBus {
   private readonly listeners = new Set<{ listener: (event: ServerEvent) => void; principal: string | undefined }>();
   private audience: string | undefined;
 
   subscribe(listener: (event: ServerEvent) => void): () => void {
-    const entry = { listener, principal: requestPrincipal.getStore() };
+    const entry = { listener, principal: requestContext.getStore()?.principal };
     this.listeners.add(entry);
     return () => this.listeners.delete(entry);
   }

@@ -13,7 +13,7 @@ import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import { RpcCode, sendRpcError } from './json-rpc.js';
 import type { Principal } from '@kaizen/core';
 import './auth/bearer.js'; // req.auth
-import { requestPrincipal, type ListenIndex } from './listen-index.js';
+import type { ListenIndex } from './listen-index.js';
 import type { SessionRegistry } from './sessions.js';
 
 export const MCP_PATH = '/mcp';
@@ -67,7 +67,7 @@ export function mcpRoutes(options: McpRouteOptions): Router {
       const principal = principalOf(req);
       listens.track(req.body, res, principal);
       // The bus tags a listen stream with the principal of the request that opens it.
-      return requestPrincipal.run(principal?.id, () => sdk(req, res, req.body));
+      return sdk(req, res, req.body);
     }
     if (options.stateless) return statelessLegacy(() => options.newServer(principalOf(req)), req, res);
     const id = sessionHeader(req);

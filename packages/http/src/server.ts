@@ -14,7 +14,7 @@ import { EventLog, type EventLogLimits } from './event-store.js';
 import { createGuard, isLoopback } from './guards.js';
 import { healthRoutes } from './health.js';
 import { RpcCode, sendRpcError } from './json-rpc.js';
-import { AudienceBus, ListenIndex } from './listen-index.js';
+import { AudienceBus, ListenIndex, requestContext } from './listen-index.js';
 import { legacySseRoutes, MCP_PATH, MESSAGES_PATH, mcpRoutes, SSE_PATH } from './mcp-routes.js';
 import { createRateLimiter } from './rate-limit.js';
 import { requestLogger, requestLogging } from './request-log.js';
@@ -81,7 +81,8 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
     consent: options.consent,
     onOperation: (report) => {
       const event = trail && auditEventOf(report);
-      if (event) trail.record(event);
+      // Runs inside the request's async context: the client's address comes from it.
+      if (event) trail.record({ ...event, address: requestContext.getStore()?.address ?? null });
       options.hooks?.onOperation?.(report);
     },
     onInternalError: (err, operation, ctx) => {
@@ -171,6 +172,8 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
     };
     app.use(MCP_PATHS, requireBearer({ authenticator: options.auth.authenticator, resourceMetadataUrl, onFailure }), requireScopes(resourceMetadataUrl, onDenied));
   }
+  // Everything served for an MCP request runs knowing who asked and from where (audit, listen streams).
+  app.use(MCP_PATHS, (req, _res, next) => requestContext.run({ principal: req.auth?.extra.principal.id, address: req.ip }, next));
   app.use(mcpRoutes({ sessions, handler, stateless: options.stateless ?? false, newServer: legacyServer, listens, onError }));
   app.use(legacySseRoutes(sessions));
   app.use((req, res) => sendRpcError(res, 404, RpcCode.server, `Not Found: ${req.method} ${req.path}. MCP is served at ${MCP_PATH} (Streamable HTTP) and ${SSE_PATH} (legacy SSE).`));

@@ -77,7 +77,7 @@ describe('audit trail over HTTP with OAuth', () => {
     expect(byAction.write_knowledge).toBeDefined();
     const changes = rows.filter((r) => r.action === 'write_knowledge');
     expect(changes.map((r) => r.outcome).sort()).toEqual(['denied', 'ok']);
-    expect(changes.find((r) => r.outcome === 'ok')).toMatchObject({ principal: 'user:agent-jwt', clientId: 'agent-jwt', namespace: 'global', scope: 'global:default' });
+    expect(changes.find((r) => r.outcome === 'ok')).toMatchObject({ principal: 'user:agent-jwt', clientId: 'agent-jwt', namespace: 'global', scope: 'global:default', address: '127.0.0.1' });
     expect(rows.some((r) => r.action === 'get_namespaces')).toBe(false);
     expect(JSON.stringify(rows)).not.toContain(write.slice(0, 40));
   });

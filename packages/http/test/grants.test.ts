@@ -32,7 +32,8 @@ describe('grants over HTTP with OAuth', () => {
       introspection: { url: as.meta.introspection_endpoint!, clientId: 'kaizen-rs', clientSecret: SECRET },
     });
     server = await createKaizenHttpServer({
-      kaizen: createKaizen({ store, grants: store.security }),
+      kaizen: createKaizen({ store, grants: store.security, audit: store.security }),
+      audit: store.security,
       logger: pino({ level: 'silent' }),
       checkDatabase: () => store.ping(),
       host: '127.0.0.1',
@@ -91,6 +92,13 @@ describe('grants over HTTP with OAuth', () => {
     expect(JSON.stringify(granted.structuredContent)).toContain('Team A ships on Fridays.');
     const write = await bob.callTool({ name: 'write_knowledge', arguments: { scope: 'team-a:web', content: 'x y z', context: 'x' } });
     expect((write.content as Text)[0]!.text).toMatch(/^FORBIDDEN: /);
+    // Alice administers team-a: she reads its audit trail as a resource; Bob (a reader) may not.
+    await new Promise((r) => setTimeout(r, 1_200)); // the trail is written in batches, at least every second
+    const trail = await alice.readResource({ uri: 'kaizen://audit/team-a' });
+    const events = JSON.parse((trail.contents[0] as { text: string }).text).events as { action: string; principal: string }[];
+    expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['create_scope', 'write_knowledge']));
+    expect(events.every((e) => e.principal === 'user:agent-jwt' || e.principal === 'user:agent-opaque')).toBe(true);
+    await expect(bob.readResource({ uri: 'kaizen://audit/team-a' })).rejects.toThrow(/FORBIDDEN/);
     await Promise.all([alice.close(), bob.close()]);
   });
 });

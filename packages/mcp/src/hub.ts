@@ -172,6 +172,8 @@ async function dependencies(kaizen: KaizenService, uri: string, principal?: Prin
       const chain = await browse.ancestors({ scope: parsed.scope }, ctx).catch(() => [parsed.scope]);
       return new Set(chain.flatMap((s) => [`scope:${s}`, `entries:${s}`, ns(s)]));
     }
+    case 'audit':
+      return new Set(); // not a subscribable view: read it when needed
     case 'knowledge': {
       const scope = await browse.entryScope({ id: parsed.id }, ctx).catch(() => undefined);
       return new Set([`id:${parsed.id}`, ...(scope ? [`scope:${scope}`, ns(scope)] : [])]);

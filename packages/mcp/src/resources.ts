@@ -9,7 +9,7 @@ import { ProtocolError, ProtocolErrorCode, type ListResourcesResult, type Resour
 import type { CallContext, KaizenService, Principal } from '@kaizen/core';
 import { scopeMarkdown } from './render.js';
 import type { OperationSeam } from './seam.js';
-import { KNOWLEDGE_TEMPLATE, NAMESPACES_URI, NAMESPACE_TEMPLATE, SCOPE_TEMPLATE, knowledgeUri, namespaceUri, parseKaizenUri, scopeUri, type KaizenUri } from './uris.js';
+import { AUDIT_TEMPLATE, KNOWLEDGE_TEMPLATE, NAMESPACES_URI, NAMESPACE_TEMPLATE, SCOPE_TEMPLATE, knowledgeUri, namespaceUri, parseKaizenUri, scopeUri, type KaizenUri } from './uris.js';
 
 export const DEFAULT_RESOURCE_PAGE_SIZE = 100;
 const JSON_MIME = 'application/json';
@@ -37,6 +37,8 @@ export async function readResource(kaizen: KaizenService, uri: KaizenUri, ctx: C
       return { mimeType: MARKDOWN_MIME, text: scopeMarkdown(await browse.scope({ scope: uri.scope }, ctx)) };
     case 'knowledge':
       return json(await browse.knowledge({ id: uri.id }, ctx));
+    case 'audit':
+      return json({ namespace: uri.namespace, events: await kaizen.auditTrail({ namespace: uri.namespace }, ctx) });
   }
 }
 
@@ -75,6 +77,17 @@ export function registerResources(seam: OperationSeam, pageSize: number, onListe
       title: 'Knowledge entry',
       description:
         'One entry: content, context, scope, task size, timestamps and conflict status (which entries it suppresses or is suppressed by) (JSON).',
+      mimeType: JSON_MIME,
+    },
+    (k, uri, _vars, ctx) => byUri(k, uri, ctx),
+  );
+
+  seam.resource(
+    'audit',
+    { template: AUDIT_TEMPLATE, complete: { namespace: (k, value, ctx) => k.browse.completeNamespace({ prefix: value }, ctx) } },
+    {
+      title: 'Audit trail',
+      description: "One namespace's audit trail, newest first (its admins only): who changed what, and calls refused for lack of rights (JSON).",
       mimeType: JSON_MIME,
     },
     (k, uri, _vars, ctx) => byUri(k, uri, ctx),

@@ -176,3 +176,17 @@ export const loggingConfig = defineConfigSlice({
   describe: { KAIZEN_LOG_LEVEL: `${LOG_LEVELS.join(' ')}; logs are JSON lines on stderr` },
   read: (v): { level: LogLevel } => ({ level: v.KAIZEN_LOG_LEVEL }),
 });
+
+/** The audit trail's retention: servers delete older events at start and twice a day. */
+export const auditConfig = defineConfigSlice({
+  name: 'audit',
+  schema: z.object({
+    KAIZEN_AUDIT_RETENTION_DAYS: z.coerce
+      .number({ message: 'must be a number of days' })
+      .int({ message: 'must be a whole number of days' })
+      .min(1, { message: 'must be at least 1 day' })
+      .default(365),
+  }),
+  describe: { KAIZEN_AUDIT_RETENTION_DAYS: 'days the audit trail keeps its events; older ones are deleted' },
+  read: (v): { retentionDays: number } => ({ retentionDays: v.KAIZEN_AUDIT_RETENTION_DAYS }),
+});

@@ -3,6 +3,7 @@ export {
   configHelp,
   defineConfigSlice,
   loggingConfig,
+  auditConfig,
   ConfigError,
   isConfigError,
   flagName,

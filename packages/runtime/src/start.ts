@@ -1,5 +1,5 @@
 import { createKaizen, type KaizenService } from '@kaizen/core';
-import { openStore, storeKind, type DrizzleKnowledgeStore, type StorageSettings } from '@kaizen/storage';
+import { openStore, safeErrorFields, storeKind, type DrizzleKnowledgeStore, type StorageSettings } from '@kaizen/storage';
 import type { Logger } from './logger.js';
 import { databaseReadiness } from './readiness.js';
 
@@ -17,7 +17,11 @@ export interface StartOptions {
    * LISTEN; default true). A one-shot command (the CLI) has no subscribers: it only publishes its own.
    */
   hearOtherServers?: boolean;
+  /** Delete audit events older than this many days, at start and every 12 hours (long-running servers). */
+  auditRetentionDays?: number;
 }
+
+const PRUNE_EVERY_MS = 12 * 3_600_000;
 
 /** Opens (and migrates) the configured database and builds the core on it. Takes any loaded config with a storage slice. */
 export async function startKaizen(config: { storage: StorageSettings }, logger: Logger, options: StartOptions = {}): Promise<KaizenRuntime> {
@@ -30,7 +34,7 @@ export async function startKaizen(config: { storage: StorageSettings }, logger: 
     'database ready',
   );
   const relay = store.relay;
-  const kaizen = createKaizen({ store, relay, grants: store.security });
+  const kaizen = createKaizen({ store, relay, grants: store.security, audit: store.security });
   let stopHearing: (() => Promise<void>) | undefined;
   if (relay && options.hearOtherServers !== false) {
     try {
@@ -40,11 +44,24 @@ export async function startKaizen(config: { storage: StorageSettings }, logger: 
       logger.warn({ err: error }, 'cannot listen for changes made by other servers; subscribers hear of this server\'s only');
     }
   }
+  let pruning: NodeJS.Timeout | undefined;
+  if (options.auditRetentionDays) {
+    const days = options.auditRetentionDays;
+    const prune = () =>
+      store.security
+        .pruneAudit(new Date(Date.now() - days * 86_400_000))
+        .then((deleted) => deleted > 0 && logger.info({ deleted, days }, 'audit events past retention deleted'))
+        .catch((err) => logger.warn({ err: safeErrorFields(err) }, 'audit retention failed; retrying later'));
+    await prune();
+    pruning = setInterval(() => void prune(), PRUNE_EVERY_MS);
+    pruning.unref();
+  }
   return {
     kaizen,
     store,
     checkReady: databaseReadiness(store),
     close: async () => {
+      if (pruning) clearInterval(pruning);
       await stopHearing?.().catch(() => undefined);
       await store.close();
     },
