@@ -1,9 +1,10 @@
 import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
 import { createClient } from 'redis';
 import type { Logger } from 'pino';
 import { RpcCode, sendRpcError } from './json-rpc.js';
+import './auth/bearer.js'; // req.auth
 
 export interface RateLimiter {
   middleware: RequestHandler;
@@ -45,6 +46,12 @@ export async function createRateLimiter(options: { limit: number; redisUrl?: str
   const middleware = rateLimit({
     windowMs: 60_000,
     limit,
+    // Per principal once authentication has run (two agents behind one NAT each get their own budget),
+    // else per address (IPv6 grouped by /56).
+    keyGenerator: (req) => {
+      const principal = req.auth?.extra.principal.id;
+      return principal ? `principal:${principal}` : ipKeyGenerator(req.ip ?? 'unknown', 56);
+    },
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     store,

@@ -158,7 +158,8 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
   );
   if (options.auth) app.use(metadataRoutes({ resource: options.auth.resource, issuer: options.auth.issuer }));
   app.use(MCP_PATHS, jsonOnly, express.json({ limit: options.bodyLimitBytes ?? 1024 * 1024 }));
-  if (limiter) app.use(MCP_PATHS, limiter.middleware);
+  // Without authentication the limit counts per address here; with it, per principal after the bearer check.
+  if (limiter && !options.auth) app.use(MCP_PATHS, limiter.middleware);
   if (options.auth) {
     const resourceMetadataUrl = metadataUrl(options.auth.publicUrl);
     const onFailure = (reason: string, req: express.Request) => {
@@ -170,7 +171,9 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
       const principal = req.auth?.extra.principal;
       trail?.record({ principal: principal?.id ?? 'anonymous', clientId: principal?.clientId ?? null, action, outcome: 'denied', address: req.ip ?? null, requestId: String(req.id ?? ''), detail: { needed } });
     };
-    app.use(MCP_PATHS, requireBearer({ authenticator: options.auth.authenticator, resourceMetadataUrl, onFailure }), requireScopes(resourceMetadataUrl, onDenied));
+    app.use(MCP_PATHS, requireBearer({ authenticator: options.auth.authenticator, resourceMetadataUrl, onFailure }));
+    if (limiter) app.use(MCP_PATHS, limiter.middleware);
+    app.use(MCP_PATHS, requireScopes(resourceMetadataUrl, onDenied));
   }
   // Everything served for an MCP request runs knowing who asked and from where (audit, listen streams).
   app.use(MCP_PATHS, (req, _res, next) => requestContext.run({ principal: req.auth?.extra.principal.id, address: req.ip }, next));

@@ -6,10 +6,51 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { createAuthenticator } from '@kaizen/auth';
-import { freePort, requestToken, startAuthorizationServer } from '@kaizen/auth/testing';
+import { freePort, requestToken, SECRET, startAuthorizationServer } from '@kaizen/auth/testing';
 import { createKaizen } from '@kaizen/core';
 import { openStore, type DrizzleKnowledgeStore } from '@kaizen/storage';
 import { createKaizenHttpServer, type KaizenHttpServer } from '../src/index.js';
+
+describe('rate limits per principal with OAuth', () => {
+  it('gives two principals behind one address a budget each', async () => {
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    const resource = `${publicUrl}/mcp`;
+    const as = await startAuthorizationServer({ resource });
+    const store = await openStore({ databaseUrl: 'memory://' });
+    const server = await createKaizenHttpServer({
+      kaizen: createKaizen({ store }),
+      logger: pino({ level: 'silent' }),
+      checkDatabase: () => store.ping(),
+      host: '127.0.0.1',
+      port,
+      rateLimit: 3,
+      auth: {
+        authenticator: createAuthenticator({ issuer: as.issuer, resource, introspection: { url: as.meta.introspection_endpoint!, clientId: 'kaizen-rs', clientSecret: SECRET } }),
+        resource,
+        publicUrl,
+        issuer: as.issuer,
+      },
+    });
+    await server.listen();
+    const ping = (token: string) =>
+      fetch(resource, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}`, 'mcp-protocol-version': '2025-03-26' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+      }).then((r) => r.status);
+    const a = await requestToken(as.meta, { grant_type: 'client_credentials', resource, scope: 'kaizen:read' }, 'agent-jwt');
+    const b = await requestToken(as.meta, { grant_type: 'client_credentials', resource, scope: 'kaizen:read' }, 'agent-opaque');
+    const statuses = [await ping(a), await ping(a), await ping(a), await ping(a)];
+    expect(statuses.slice(0, 3)).toEqual([400, 400, 400]); // authenticated, limited, then refused for having no session
+    expect(statuses[3]).toBe(429);
+    // Another principal from the same address: past the limiter (400: no session), not 429.
+    expect(await ping(b)).toBe(400);
+    await server.shutdown();
+    await store.close();
+    await as.close();
+  });
+});
 
 describe('audit trail over HTTP with OAuth', () => {
   let as: Awaited<ReturnType<typeof startAuthorizationServer>>;
