@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAuthenticator } from '../src/index.js';
-import { REDIRECT_URI, RESOURCE, requestToken, startAuthorizationServer, USER } from '../src/testing/authorization-server.js';
+import { authorize, REDIRECT_URI, RESOURCE, requestToken, startAuthorizationServer, USER } from '../src/testing/authorization-server.js';
 
 /**
  * What an MCP client does for a user: authorization_code with PKCE (S256) and a resource indicator at
@@ -13,26 +13,6 @@ beforeAll(async () => {
   as = await startAuthorizationServer();
 });
 afterAll(() => as?.close());
-
-/** Follows redirects until one leaves for the client's redirect_uri; returns that URL. */
-async function authorize(url: string): Promise<URL> {
-  const cookies = new Map<string, string>();
-  let next = url;
-  for (let hop = 0; hop < 10; hop++) {
-    const cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const response = await fetch(next, { redirect: 'manual', headers: cookie ? { cookie } : {} });
-    for (const set of response.headers.getSetCookie()) {
-      const [pair] = set.split(';');
-      const eq = pair!.indexOf('=');
-      cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-    }
-    const location = response.headers.get('location');
-    if (!location) throw new Error(`no redirect from ${next}: HTTP ${response.status} ${await response.text()}`);
-    next = new URL(location, next).href;
-    if (next.startsWith(REDIRECT_URI)) return new URL(next);
-  }
-  throw new Error('too many redirects');
-}
 
 it('authenticates a user token from authorization_code + PKCE, with sub and groups', async () => {
   const verifier = randomBytes(32).toString('base64url');

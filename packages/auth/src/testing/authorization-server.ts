@@ -43,12 +43,16 @@ export async function startAuthorizationServer(options: { resource?: string } = 
       { client_id: 'web-app', token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], redirect_uris: [REDIRECT_URI] },
     ],
     jwks: { keys },
+    // Kaizen's scopes are resource scopes; listing them lets dynamically registered clients ask for them.
+    scopes: ['openid', 'offline_access', 'kaizen:read', 'kaizen:write', 'kaizen:admin'],
     ttl: Object.fromEntries(['AccessToken', 'ClientCredentials', 'Grant', 'IdToken', 'Interaction', 'Session'].map((k) => [k, 600])),
     findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub }) }),
     // The user's groups travel in the access token, as with Keycloak or Entra group claims.
     extraTokenClaims: (_ctx: unknown, token: { accountId?: string }) => (token.accountId ? { groups: USER.groups } : undefined),
     features: {
       devInteractions: { enabled: false },
+      // Dynamic client registration (RFC 7591), as MCP clients use it to register themselves.
+      registration: { enabled: true },
       clientCredentials: { enabled: true },
       // Only Kaizen (the resource server) may introspect, as a real deployment would configure it.
       introspection: { enabled: true, allowedPolicy: (_ctx: unknown, client: { clientId: string }) => client.clientId === 'kaizen-rs' },
@@ -83,7 +87,8 @@ export async function startAuthorizationServer(options: { resource?: string } = 
 async function loginAndConsent(provider: Provider, resource: string, req: IncomingMessage, res: ServerResponse) {
   const details = (await provider.interactionDetails(req, res)) as { params: { client_id: string; scope: string } };
   const grant = new provider.Grant({ accountId: USER.id, clientId: details.params.client_id });
-  grant.addOIDCScope('openid');
+  // Kaizen's scopes are listed as provider scopes too (for dynamic registration): grant them at both levels.
+  grant.addOIDCScope(`openid ${details.params.scope}`.trim());
   grant.addResourceScope(resource, details.params.scope.replace('openid', '').trim());
   const result = { login: { accountId: USER.id }, consent: { grantId: await grant.save() } };
   await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
@@ -125,4 +130,28 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * What a user's browser does with an authorization URL: follows the redirects (with the server's
+ * cookies) through the interaction, which logs USER in and consents, until the redirect to the client's
+ * redirect_uri, which it returns (carrying `code` and `state`).
+ */
+export async function authorize(url: string, redirectUri = REDIRECT_URI): Promise<URL> {
+  const cookies = new Map<string, string>();
+  let next = url;
+  for (let hop = 0; hop < 10; hop++) {
+    const cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const response = await fetch(next, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+    for (const set of response.headers.getSetCookie()) {
+      const [pair] = set.split(';');
+      const eq = pair!.indexOf('=');
+      cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+    }
+    const location = response.headers.get('location');
+    if (!location) throw new Error(`no redirect from ${next}: HTTP ${response.status} ${await response.text()}`);
+    next = new URL(location, next).href;
+    if (next.startsWith(redirectUri)) return new URL(next);
+  }
+  throw new Error('too many redirects');
 }
