@@ -13,11 +13,11 @@ async function main(argv: string[]) {
   // Clients get discovery and tool lists at once; tool calls wait for the database (a first open takes seconds).
   const starting = startKaizen(config, logger, { auditRetentionDays: config.audit.retentionDays });
   // KAIZEN_API_KEY: act as the key's principal (its scopes, its grants) instead of the local owner.
-  const connection: ConnectionInfo = {};
-  const ready = starting.then(async (runtime) => {
-    if (config.stdioAuth.apiKey) connection.principal = await keyPrincipal(config.stdioAuth.apiKey, runtime.store.security);
-    return runtime.kaizen;
-  });
+  const apiKey = config.stdioAuth.apiKey;
+  const connection: Promise<ConnectionInfo> | undefined = apiKey
+    ? starting.then(async (runtime) => ({ principal: await keyPrincipal(apiKey, runtime.store.security) }))
+    : undefined;
+  const ready = Promise.all([starting, connection]).then(([runtime]) => runtime.kaizen);
   const server = serveKaizenStdio(
     ready,
     {

@@ -13,8 +13,11 @@ import type { KaizenSource } from './seam.js';
 import { KaizenStdioTransport, type StdioListenHooks } from './stdio-transport.js';
 
 export interface KaizenStdioOptions extends KaizenSurfaceOptions {
-  /** Who calls: unset, the local owner; the app fills `principal` in once an API key is verified. */
-  connection?: ConnectionInfo;
+  /**
+   * Who calls: unset, the local owner. A promise (an API key still to verify against the database) holds
+   * the connection's opening until it resolves, so that tools/list already shows what the key allows.
+   */
+  connection?: ConnectionInfo | Promise<ConnectionInfo>;
   /** A message refused by the transport, an SDK error: for the host's log. */
   onTransportError?: (reason: string) => void;
   stdin?: NodeJS.ReadableStream;
@@ -29,6 +32,9 @@ export interface KaizenStdioServer {
 
 export function serveKaizenStdio(kaizen: KaizenSource, options: KaizenStdioOptions = {}): KaizenStdioServer {
   const surface = createKaizenSurface(kaizen, options);
+  let connection: ConnectionInfo | undefined = options.connection instanceof Promise ? undefined : options.connection;
+  const connecting = Promise.resolve(options.connection).then((c) => (connection = c));
+  connecting.catch(() => undefined); // a failed verification is the app's to report
   /** The 2026-era instance serving the connection; it publishes updates onto its listen streams. */
   let modern: McpServer | undefined;
   let finish: () => void = () => undefined;
@@ -36,7 +42,7 @@ export function serveKaizenStdio(kaizen: KaizenSource, options: KaizenStdioOptio
   const hooks: StdioListenHooks = {
     onListen: (id, uris) => {
       const watches = [...new Set(uris)].slice(0, 100).map((uri) =>
-        surface.hub.watch(uri, (u) => void modern?.server.sendResourceUpdated({ uri: u }).catch(() => undefined), options.connection?.principal).catch(() => undefined),
+        surface.hub.watch(uri, (u) => void modern?.server.sendResourceUpdated({ uri: u }).catch(() => undefined), connection?.principal).catch(() => undefined),
       );
       listens.set(id, watches);
     },
@@ -48,17 +54,19 @@ export function serveKaizenStdio(kaizen: KaizenSource, options: KaizenStdioOptio
     onClosed: () => finish(),
   };
   const transport = new KaizenStdioTransport(hooks, options.stdin, options.stdout);
-  const stopListChanged = surface.hub.onListChanged(
-    () => {
+  // List changes the caller may see (its principal is known once the connection is).
+  let stopListChanged: () => void = () => undefined;
+  void connecting.then(() => {
+    stopListChanged = surface.hub.onListChanged(() => {
       if (modern?.isConnected()) modern.sendResourceListChanged();
-    },
-    options.connection?.principal,
-  );
+    }, connection?.principal);
+  }, () => undefined);
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
   const handle = serveStdio(
-    ({ era }) => {
-      const server = surface.createServer({ era }, options.connection);
+    async ({ era }) => {
+      await connecting;
+      const server = surface.createServer({ era }, connection);
       if (era === 'modern') modern = server;
       return server;
     },
