@@ -263,7 +263,7 @@ export class KaizenService {
       throw protectedError('parents', `"${input.scope}" is a default scope; its parents cannot be changed.`);
     }
     const access = await this.access(ctx);
-    await this.authorize(access, ref.namespace, 'write', () => unknownScopeError(input.scope), () => this.scopeExists(input.scope), 'scope');
+    await this.authorizeScope(access, input.scope, 'write');
     let parents = input.parents && unique(input.parents);
     if (parents && !access.readsEverything) {
       // The scope's parents the caller cannot see stay: it replaces the parents it sees.
@@ -293,14 +293,7 @@ export class KaizenService {
     if (parseScope(input.scope).name === DEFAULT_SCOPE) {
       throw protectedError('scope', `"${input.scope}" is a default scope; it is deleted only with its namespace.`);
     }
-    await this.authorize(
-      await this.access(ctx),
-      namespaceOfScope(input.scope),
-      'write',
-      () => unknownScopeError(input.scope),
-      () => this.scopeExists(input.scope),
-      'scope',
-    );
+    await this.authorizeScope(await this.access(ctx), input.scope, 'write');
     const result = await this.store.deleteScope(input.scope);
     this.changes.emit({ kind: 'scope', scopes: [input.scope], listChanged: true });
     return { scope: input.scope, knowledge_deleted: result.knowledge };
@@ -310,14 +303,7 @@ export class KaizenService {
   async writeKnowledge(request: WriteKnowledgeRequest, ctx: CallContext): Promise<KnowledgeRefOutput> {
     begin(ctx, 'writeKnowledge');
     const input = parseInput(WriteKnowledgeInput, request);
-    await this.authorize(
-      await this.access(ctx),
-      namespaceOfScope(input.scope),
-      'write',
-      () => unknownScopeError(input.scope),
-      () => this.scopeExists(input.scope),
-      'scope',
-    );
+    await this.authorizeScope(await this.access(ctx), input.scope, 'write');
     // Entries are shared with the whole team: no credentials (secrets.ts), checked before the store is touched.
     await assertNoSecrets([{ field: 'content', text: input.content }, { field: 'context', text: input.context }]);
     const record = await this.store.writeKnowledge({
@@ -338,7 +324,7 @@ export class KaizenService {
     const known = await this.authorizeEntries(access, [input.id], 'id');
     if (input.scope !== undefined && !access.unrestricted) {
       const target = input.scope;
-      await this.authorize(access, namespaceOfScope(target), 'write', () => unknownScopeError(target), () => this.scopeExists(target), 'scope');
+      await this.authorizeScope(access, target, 'write');
     }
     // Only the fields being changed (undefined ones are skipped).
     await assertNoSecrets([{ field: 'content', text: input.content }, { field: 'context', text: input.context }]);
@@ -396,6 +382,11 @@ export class KaizenService {
    * `access.require`, and a FORBIDDEN only about something that exists: when the caller may read the
    * namespace but lacks the role, and the entity does not exist, it gets `notFound()` as anyone would.
    */
+  /** `role` on the namespace of `scope` (field "scope"): a missing or hidden scope is NOT_FOUND. */
+  private authorizeScope(access: NamespaceAccess, scope: string, role: GrantRole): Promise<void> {
+    return this.authorize(access, namespaceOfScope(scope), role, () => unknownScopeError(scope), () => this.scopeExists(scope), 'scope');
+  }
+
   private async authorize(
     access: NamespaceAccess,
     namespace: string,

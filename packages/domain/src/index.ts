@@ -7,3 +7,4 @@ export * from './surface.js';
 export * from './transfer.js';
 export * from './input.js';
 export * from './hints.js';
+export * from './log-safe.js';

@@ -5,6 +5,7 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import type { Logger } from 'pino';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { Authenticator } from '@kaizen/auth';
+import { safeErrorFields } from '@kaizen/domain';
 import { AuditTrail, type AuditStore, type Principal } from '@kaizen/core';
 import { auditEventOf, createKaizenSurface, type ConsentOptions, type KaizenSource, type SurfaceHooks } from '@kaizen/mcp';
 import { requireBearer } from './auth/bearer.js';
@@ -74,7 +75,7 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
     logger.warn({ host: options.host }, 'KAIZEN_AUTH=none: serving without authentication on a non-loopback address; anyone who reaches it can change every namespace');
   }
   const trail = options.audit
-    ? new AuditTrail(options.audit, { onError: (err, lost) => logger.error({ err: safeError(err), lost }, 'audit events could not be written') })
+    ? new AuditTrail(options.audit, { onError: (err, lost) => logger.error({ err: safeErrorFields(err), lost }, 'audit events could not be written') })
     : undefined;
   const surface = createKaizenSurface(options.kaizen, {
     version: options.version,
@@ -86,11 +87,11 @@ export async function createKaizenHttpServer(options: KaizenHttpOptions): Promis
       options.hooks?.onOperation?.(report);
     },
     onInternalError: (err, operation, ctx) => {
-      requestLogger(logger).error({ err: safeError(err), operation: `${operation.kind} ${operation.name}`, request: ctx.requestId }, 'operation failed');
+      requestLogger(logger).error({ err: safeErrorFields(err), operation: `${operation.kind} ${operation.name}`, request: ctx.requestId }, 'operation failed');
       options.hooks?.onInternalError?.(err, operation, ctx);
     },
   });
-  const onError = (err: Error) => logger.debug({ err: safeError(err) }, 'mcp request refused');
+  const onError = (err: Error) => logger.debug({ err: safeErrorFields(err) }, 'mcp request refused');
   // 2026-07-28 (and, stateless, 2025 too): a fresh server per request, nothing kept between requests.
   const principalOf = (authInfo: { extra?: Record<string, unknown> } | undefined) => authInfo?.extra?.principal as Principal | undefined;
   const bus = new AudienceBus();
@@ -248,13 +249,6 @@ const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (type === 'entity.parse.failed') return sendRpcError(res, 400, RpcCode.parseError, 'Parse error: the body is not valid JSON.');
   if (type === 'entity.too.large') return sendRpcError(res, 413, RpcCode.server, `Payload Too Large: the body exceeds ${(err as { limit?: number }).limit} bytes.`);
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return sendRpcError(res, 415, RpcCode.server, 'Unsupported Media Type: send UTF-8 JSON.');
-  req.log?.error({ err: safeError(err) }, 'request failed');
+  req.log?.error({ err: safeErrorFields(err) }, 'request failed');
   sendRpcError(res, 500, -32603, 'Internal error: the request failed unexpectedly. Retry; if it persists, check the server logs.');
 };
-
-/** What may be logged of an error: its kind, code and first line; never SQL, parameters or a URL's password. */
-export function safeError(err: unknown): { type: string; code?: unknown; message: string; statement?: unknown } {
-  const e = err as { name?: string; code?: unknown; message?: string; details?: { statement?: unknown } };
-  const message = String(e?.message ?? err).split('\n')[0]!.replace(/\/\/[^@/\s]*@/g, '//***@').slice(0, 200);
-  return { type: e?.name ?? typeof err, code: e?.code, message: /^Failed query/i.test(message) ? 'database query failed' : message, statement: e?.details?.statement };
-}

@@ -4,55 +4,27 @@
  * not in a listen stream's notifications — until a grant gives it read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { createAuthenticator } from '@kaizen/auth';
-import { freePort, requestToken, SECRET, startAuthorizationServer } from '@kaizen/auth/testing';
-import { createKaizen } from '@kaizen/core';
-import { openStore, type DrizzleKnowledgeStore } from '@kaizen/storage';
-import { createKaizenHttpServer, type KaizenHttpServer } from '../src/index.js';
+import { startWithOAuth, type OAuthFixture } from './oauth-fixture.js';
 
 type Text = { text: string }[];
 
 describe('grants over HTTP with OAuth', () => {
-  let as: Awaited<ReturnType<typeof startAuthorizationServer>>;
-  let store: DrizzleKnowledgeStore;
-  let server: KaizenHttpServer;
-  let resource: string;
-
+  let fixture: OAuthFixture;
   beforeAll(async () => {
-    const port = await freePort();
-    const publicUrl = `http://127.0.0.1:${port}`;
-    resource = `${publicUrl}/mcp`;
-    as = await startAuthorizationServer({ resource });
-    store = await openStore({ databaseUrl: 'memory://' });
-    const authenticator = createAuthenticator({
-      issuer: as.issuer,
-      resource,
-      introspection: { url: as.meta.introspection_endpoint!, clientId: 'kaizen-rs', clientSecret: SECRET },
+    fixture = await startWithOAuth({
+      core: (store) => ({ grants: store.security, audit: store.security }),
+      server: (store) => ({ audit: store.security, consent: { mode: 'never' } }),
     });
-    server = await createKaizenHttpServer({
-      kaizen: createKaizen({ store, grants: store.security, audit: store.security }),
-      audit: store.security,
-      logger: pino({ level: 'silent' }),
-      checkDatabase: () => store.ping(),
-      host: '127.0.0.1',
-      port,
-      auth: { authenticator, resource, publicUrl, issuer: as.issuer },
-      consent: { mode: 'never' },
-    });
-    await server.listen();
   }, 60_000);
   afterAll(async () => {
-    await server?.shutdown();
-    await store?.close();
-    await as?.close();
+    await fixture?.close();
   });
 
   const connect = async (clientId: 'agent-jwt' | 'agent-opaque') => {
-    const token = await requestToken(as.meta, { grant_type: 'client_credentials', resource, scope: 'kaizen:write' }, clientId);
+    const token = await fixture.token(clientId, 'kaizen:write');
     const client = new Client({ name: clientId, version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
-    await client.connect(new StreamableHTTPClientTransport(new URL(resource), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    await client.connect(new StreamableHTTPClientTransport(new URL(fixture.resource), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
     return client;
   };
 
@@ -87,7 +59,7 @@ describe('grants over HTTP with OAuth', () => {
     expect(lists).toBe(1);
     await subscription.close();
 
-    await store.security.setGrant({ principal: 'user:agent-opaque', namespace: 'team-a', role: 'read', grantedBy: 'test' });
+    await fixture.store.security.setGrant({ principal: 'user:agent-opaque', namespace: 'team-a', role: 'read', grantedBy: 'test' });
     const granted = await bob.callTool({ name: 'get_task_context', arguments: { scope: 'team-a:web', queries: ['release day'] } });
     expect(JSON.stringify(granted.structuredContent)).toContain('Team A ships on Fridays.');
     const write = await bob.callTool({ name: 'write_knowledge', arguments: { scope: 'team-a:web', content: 'x y z', context: 'x' } });
