@@ -1,4 +1,4 @@
-import { createAuthenticator, stdioAuthConfig } from '@kaizen/auth';
+import { callerIdentity, createAuthenticator, stdioAuthConfig } from '@kaizen/auth';
 import type { Principal } from '@kaizen/core';
 import { consentConfig, serveKaizenStdio, type ConnectionInfo } from '@kaizen/mcp';
 import { auditConfig, createLogger, formatStartupError, safeErrorFields, loadConfig, printHelpOrVersion, startKaizen, stdioBanner, stdioProgram } from '@kaizen/runtime';
@@ -55,8 +55,7 @@ async function main(argv: string[]) {
 
 async function keyPrincipal(key: string, keys: Parameters<typeof createAuthenticator>[0]['apiKeys']): Promise<Principal> {
   try {
-    const p = await createAuthenticator({ resource: 'urn:kaizen:stdio', apiKeys: keys }).authenticate(`Bearer ${key}`);
-    return { id: p.subject, scopes: p.scopes, groups: p.groups, clientId: p.id };
+    return callerIdentity(await createAuthenticator({ resource: 'urn:kaizen:stdio', apiKeys: keys }).authenticate(`Bearer ${key}`));
   } catch (error) {
     // One line naming the variable, never the key.
     throw new Error(`KAIZEN_API_KEY: ${(error as Error).message}; create one with "kaizen keys create" or unset the variable`);

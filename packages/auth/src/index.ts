@@ -5,7 +5,7 @@
  */
 export { KAIZEN_SCOPES, expandScopes, hasScope, type KaizenScope } from './scopes.js';
 export { AuthError, isAuthError, type AuthFailure } from './errors.js';
-export type { AuthenticatedPrincipal } from './principal.js';
+export { callerIdentity, type AuthenticatedPrincipal, type CallerIdentity } from './principal.js';
 export { generateApiKey, parseApiKey, hashApiKeySecret, type ApiKeyRecord, type ApiKeyLookup } from './api-keys.js';
 export { createAuthenticator, type Authenticator, type AuthenticatorOptions } from './authenticator.js';
 export { protectedResourceMetadata } from './metadata.js';

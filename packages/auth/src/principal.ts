@@ -48,3 +48,20 @@ export function principalOfClaims(
     via,
   };
 }
+
+/** The caller as Kaizen's core sees it (structurally `Principal` of @kaizen/core). */
+export interface CallerIdentity {
+  id: string;
+  scopes: KaizenScope[];
+  groups: string[];
+  clientId?: string;
+}
+
+/**
+ * The identity calls run as. An API key acts as the principal it was created for (`user:ci-bot`, with
+ * that user's grants) and is itself the client (`key:<id>`), as the audit trail records it.
+ */
+export function callerIdentity(p: AuthenticatedPrincipal): CallerIdentity {
+  if (p.via === 'api-key') return { id: p.subject, scopes: p.scopes, groups: p.groups, clientId: p.id };
+  return { id: p.id, scopes: p.scopes, groups: p.groups, ...(p.clientId !== undefined && { clientId: p.clientId }) };
+}

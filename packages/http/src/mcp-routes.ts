@@ -7,7 +7,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { Router, type Request, type Response } from 'express';
-import { NodeStreamableHTTPServerTransport as StreamableHTTPServerTransport, toNodeHandler, toWebRequest, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
+import { NodeStreamableHTTPServerTransport as StreamableHTTPServerTransport, toNodeHandler, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
 import { isInitializeRequest, isLegacyRequest, type McpHttpHandler, type McpServer, type Transport } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import { RpcCode, sendRpcError } from './json-rpc.js';
@@ -22,6 +22,19 @@ export const MESSAGES_PATH = '/messages';
 
 /** SSE comment lines keep idle legacy streams open through proxies that cut silent connections. */
 const SSE_KEEPALIVE_MS = 15_000;
+
+/**
+ * The request as isLegacyRequest needs it: it classifies from the parsed body we pass beside it, so the
+ * body is not serialised again (toWebRequest would JSON.stringify it on every POST).
+ */
+function headersOnly(req: Request): globalThis.Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value === 'string') headers.set(name, value);
+    else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+  }
+  return new globalThis.Request(`http://${req.headers.host ?? 'localhost'}${req.originalUrl}`, { method: req.method, headers });
+}
 
 const principalOf = (req: Request): Principal | undefined => req.auth?.extra.principal;
 /** Whom a new session counts against: its principal, or its address when there is no authentication. */
@@ -62,7 +75,7 @@ export function mcpRoutes(options: McpRouteOptions): Router {
   const router = Router();
 
   router.post(MCP_PATH, async (req, res) => {
-    const legacy = await isLegacyRequest(await toWebRequest(req, req.body), req.body);
+    const legacy = await isLegacyRequest(headersOnly(req), req.body);
     if (!legacy) {
       const principal = principalOf(req);
       listens.track(req.body, res, principal);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isKaizenError, type KaizenError } from '@kaizen/domain';
 import type { KaizenService } from '@kaizen/core';
 import { openStore, type DrizzleKnowledgeStore, type DrizzleSecurityStore } from '../src/index.js';
-import { driverCode } from '../src/database-errors.js';
+import { driverCode } from '@kaizen/domain';
 import { query } from '../src/sql-util.js';
 import { testDatabaseKinds } from '../src/testing.js';
 import { ctx, openTestKaizen, type TestKaizen } from './fixture.js';

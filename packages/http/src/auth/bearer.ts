@@ -5,7 +5,7 @@
  * as `authInfo`), carrying the Kaizen principal in `extra.principal`.
  */
 import type { Request, RequestHandler, Response } from 'express';
-import { isAuthError, type Authenticator, type AuthenticatedPrincipal } from '@kaizen/auth';
+import { callerIdentity, isAuthError, type Authenticator } from '@kaizen/auth';
 import type { Principal } from '@kaizen/core';
 
 export interface BearerOptions {
@@ -34,15 +34,6 @@ declare global {
   }
 }
 
-/**
- * The core's principal. An API key acts as the principal it was created for (`user:ci-bot`, with that
- * user's grants); the key itself is the client (`key:<id>`), as the audit trail records it.
- */
-export const toPrincipal = (p: AuthenticatedPrincipal): Principal =>
-  p.via === 'api-key'
-    ? { id: p.subject, scopes: p.scopes, groups: p.groups, clientId: p.id }
-    : { id: p.id, scopes: p.scopes, groups: p.groups, ...(p.clientId !== undefined && { clientId: p.clientId }) };
-
 const quote = (value: string) => `"${value.replace(/["\\]/g, '')}"`;
 
 export function challenge(resourceMetadataUrl: string, params: Record<string, string>): string {
@@ -65,7 +56,7 @@ export function requireBearer(options: BearerOptions): RequestHandler {
           clientId: principal.clientId ?? principal.subject,
           scopes: principal.scopes,
           ...(principal.expiresAt && { expiresAt: Math.floor(principal.expiresAt.getTime() / 1000) }),
-          extra: { principal: toPrincipal(principal) },
+          extra: { principal: callerIdentity(principal) },
         };
         next();
       })
