@@ -73,4 +73,27 @@ describe('grants over HTTP with OAuth', () => {
     await expect(bob.readResource({ uri: 'kaizen://audit/team-a' })).rejects.toThrow(/FORBIDDEN/);
     await Promise.all([alice.close(), bob.close()]);
   });
+
+  it("binds a 2025 session to the principal that opened it: another principal's valid token gets not found", async () => {
+    const post = (token: string, body: unknown, session?: string) =>
+      fetch(fixture.resource, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          authorization: `Bearer ${token}`,
+          'mcp-protocol-version': '2025-11-25',
+          ...(session && { 'mcp-session-id': session }),
+        },
+        body: JSON.stringify(body),
+      });
+    const mine = await fixture.token('agent-jwt', 'kaizen:read');
+    const theirs = await fixture.token('agent-opaque', 'kaizen:read');
+    const init = await post(mine, { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'a', version: '1' } } });
+    const session = init.headers.get('mcp-session-id')!;
+    expect(session).toBeTruthy();
+    expect((await post(mine, { jsonrpc: '2.0', method: 'notifications/initialized' }, session)).status).toBe(202);
+    expect((await post(theirs, { jsonrpc: '2.0', id: 2, method: 'tools/list' }, session)).status).toBe(404);
+    expect((await post(mine, { jsonrpc: '2.0', id: 3, method: 'tools/list' }, session)).status).toBe(200);
+  });
 });
